@@ -1,0 +1,1 @@
+"""Alerts: digests of new cases and their delivery."""
