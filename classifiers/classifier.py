@@ -1,0 +1,175 @@
+"""The rule-plus-keyword enforcement classifier."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import jieba
+
+from .context import AuthorityFinder, EnforcementDetector, PenaltyFinder, ProvinceFinder
+from .fines import FineExtractor
+from .labels import LabelScorer
+from .rules import compile_regex, load_rules, require
+from .splitter import CaseSplitter
+from .statutes import StatuteExtractor
+
+MAX_TEXT_CHARS = 200_000
+MAX_TITLE_CHARS = 1_000
+SUMMARY_CHARS = 500
+DEFAULT_RULES_DIR = Path(__file__).resolve().parents[1] / "config" / "rules"
+MASKED_NAME = re.compile(r"[\u4e00-\u9fa5]某某?")
+YEAR = re.compile(r"(20\d\d)\s*年")
+TAXONOMY_FIELDS = ("industry", "subject", "nature", "impact", "statutes", "responsibility", "domain", "authority",
+                   "province", "penalties", "fine_org_yuan", "fine_person_yuan", "one_case_two_checks", "insider",
+                   "keywords")
+
+
+@dataclass
+class CaseCard:
+    """One enforcement case with the taxonomy fields."""
+
+    industry: str
+    subject: list[str]
+    nature: list[str]
+    impact: list[str]
+    statutes: list[str]
+    responsibility: str
+    domain: str | None
+    authority: str | None
+    province: str | None
+    penalties: list[str]
+    fine_org_yuan: int | None
+    fine_person_yuan: list[int]
+    one_case_two_checks: bool
+    insider: bool
+    keywords: list[str]
+    position: int = 0
+    fingerprint: str = ""
+    summary: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ArticleResult:
+    """Whether an article reports enforcement, why, and its cases in order."""
+
+    is_enforcement: bool
+    reasons: list[str] = field(default_factory=list)
+    cases: list[CaseCard] = field(default_factory=list)
+
+    def to_prediction(self, id: object) -> dict:
+        """The prediction row of taxonomy.md (plus reasons)."""
+        return {"id": id, "is_enforcement": self.is_enforcement,
+                "cases": [{k: getattr(c, k) for k in TAXONOMY_FIELDS} | {"fingerprint": c.fingerprint}
+                          for c in self.cases],
+                "reasons": self.reasons}
+
+
+class EnforcementClassifier:
+    """Loads the YAML rules once and classifies articles into case cards."""
+
+    def __init__(self, rules_dir: Path | None = None) -> None:
+        env_dir = os.environ.get("REGWATCH_RULES_DIR")
+        rules = load_rules(Path(rules_dir or env_dir or DEFAULT_RULES_DIR))
+        self.splitter = CaseSplitter(rules)
+        self.detector = EnforcementDetector(rules)
+        self.statutes = StatuteExtractor(rules)
+        self.fines = FineExtractor(rules)
+        self.authorities = AuthorityFinder(rules)
+        self.provinces = ProvinceFinder(rules)
+        self.penalties = PenaltyFinder(rules)
+        self.scorers = {f: LabelScorer(rules, f) for f in ("industry", "subject", "nature", "impact")}
+        resp = require(rules, "labels", "responsibility", dict)
+        self.management = compile_regex(rules, "labels", "responsibility.management", resp.get("management"))
+        self.protection = compile_regex(rules, "labels", "responsibility.protection", resp.get("protection"))
+        dom = require(rules, "labels", "domain", dict)
+        self.personal = compile_regex(rules, "labels", "domain.personal", dom.get("personal"))
+        self.data = compile_regex(rules, "labels", "domain.data", dom.get("data"))
+        self.two_checks = compile_regex(rules, "labels", "one_case_two_checks",
+                                        require(rules, "labels", "one_case_two_checks", str))
+        self.insider = compile_regex(rules, "labels", "insider", require(rules, "labels", "insider", str))
+        lexicon = rules["lexicon"]
+        self.stop_words = set(require(rules, "lexicon", "stop_words", list))
+        self.keyword_count = require(rules, "lexicon", "keyword_count", int)
+        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer.initialize()
+        for word in lexicon.get("user_words", []):
+            self.tokenizer.add_word(str(word), freq=200_000)
+
+    def classify(self, title: str, text: str) -> ArticleResult:
+        title = (title or "")[:MAX_TITLE_CHARS].strip()
+        text = (text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n")
+        segments = self.splitter.split(text)
+        multi = len(segments) > 1
+        cases, reasons = [], []
+        for segment in segments:
+            evidence = self.detector.evidence(segment.text)
+            if not evidence:
+                continue
+            reasons.extend(evidence[:2])
+            cases.append(self._case(title if not multi else "", segment.text, segment.lead + "\n" + title, len(cases)))
+        if not cases:
+            reasons = self.detector.counter_evidence(title + "\n" + text) or ["no action against a concrete target"]
+        return ArticleResult(bool(cases), reasons, cases)
+
+    def _case(self, title: str, text: str, context: str, position: int) -> CaseCard:
+        subject = self.scorers["subject"].multi_labels(title, text)
+        nature = self.scorers["nature"].multi_labels(title, text)
+        if "机构犯罪" in nature:
+            responsibility = "机构犯罪"
+        elif "政企机构" not in subject:
+            responsibility = "公开资料未明确"
+        elif len(self.management.findall(text)) > len(self.protection.findall(text)):
+            responsibility = "未履行安全管理义务"
+        else:
+            responsibility = "未履行安全保护义务"
+        statutes = self.statutes.extract(text)
+        if any(s.startswith("数据安全法") for s in statutes) or not self.personal.search(text):
+            domain = "数据安全"
+        else:
+            domain = "个人信息"
+        fines = self.fines.extract(text)
+        penalties = self.penalties.find(text)
+        if fines.org_yuan or fines.person_yuan:
+            penalties = list(dict.fromkeys(penalties + ["罚款"]))
+        card = CaseCard(
+            industry=self.scorers["industry"].single(title, text),
+            subject=subject,
+            nature=nature,
+            impact=self.scorers["impact"].multi_labels(title, text),
+            statutes=statutes,
+            responsibility=responsibility,
+            domain=domain,
+            authority=self.authorities.find(text) or self.authorities.find(context),
+            province=self.provinces.find(text) or self.provinces.find(context),
+            penalties=penalties,
+            fine_org_yuan=fines.org_yuan,
+            fine_person_yuan=fines.person_yuan,
+            one_case_two_checks=bool(self.two_checks.search(text)),
+            insider=bool(self.insider.search(text)),
+            keywords=self._keywords(title or text[:60]),
+            position=position,
+            summary=text[:SUMMARY_CHARS],
+        )
+        card.fingerprint = self._fingerprint(card, text)
+        return card
+
+    def _keywords(self, phrase: str) -> list[str]:
+        words = [w for w in self.tokenizer.lcut(phrase[:200]) if len(w) >= 2 and w not in self.stop_words
+                 and not w.isdigit() and not MASKED_NAME.fullmatch(w)]
+        return list(dict.fromkeys(words))[: self.keyword_count]
+
+    @staticmethod
+    def _fingerprint(card: CaseCard, text: str) -> str:
+        """Stable hash of what two outlets reporting one case share."""
+        year = YEAR.search(text)
+        parts = [card.authority or "", card.province or "", str(card.fine_org_yuan or ""),
+                 ",".join(map(str, sorted(card.fine_person_yuan))),
+                 ",".join(sorted(p for p in card.penalties if p != "通报")),
+                 ",".join(sorted(set(MASKED_NAME.findall(text)))), year.group(1) if year else ""]
+        return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:16]

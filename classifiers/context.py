@@ -1,0 +1,111 @@
+"""Enforcement evidence, authority, province and penalty finders."""
+from __future__ import annotations
+
+import re
+
+import ahocorasick
+
+from .rules import Rules, RulesError, compile_regex, require
+
+SENTENCE = re.compile(r"[^。！？!?；;\n]+")
+
+
+def alternation(rules: Rules, name: str, key: str) -> re.Pattern[str]:
+    """One regex from a YAML list of regexes."""
+    items = require(rules, name, key, list)
+    for i, item in enumerate(items):
+        compile_regex(rules, name, f"{key}[{i}]", item)
+    return compile_regex(rules, name, key, "|".join(f"(?:{p})" for p in items))
+
+
+class EnforcementDetector:
+    """Sentence-level evidence that an article reports a concrete enforcement case."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.action = alternation(rules, "enforcement", "actions")
+        self.target = alternation(rules, "enforcement", "targets")
+        self.foreign = alternation(rules, "enforcement", "foreign")
+        self.totals = alternation(rules, "enforcement", "totals")
+        self.policy = alternation(rules, "enforcement", "policy")
+
+    def evidence(self, text: str) -> list[str]:
+        """Reasons for: sentences naming an action against a concrete target."""
+        reasons = []
+        for m in SENTENCE.finditer(text):
+            sentence = m.group()
+            action = self.action.search(sentence)
+            if not action or self.foreign.search(sentence):
+                continue
+            target = self.target.search(sentence)
+            if target:
+                reasons.append(f"action '{action.group()}' against '{target.group()}': {sentence.strip()[:80]}")
+        return reasons
+
+    def counter_evidence(self, text: str) -> list[str]:
+        """Reasons against: foreign regulators, campaign totals, policy news."""
+        reasons = []
+        for label, pattern in (("foreign", self.foreign), ("totals", self.totals), ("policy", self.policy)):
+            m = pattern.search(text)
+            if m:
+                reasons.append(f"{label}: '{m.group()}'")
+        return reasons
+
+
+class AuthorityFinder:
+    """Who imposed the penalty: the authority in a decision sentence, else the first one named."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.authorities = []
+        for i, item in enumerate(require(rules, "authority", "authorities", list)):
+            if not isinstance(item, dict) or not {"label", "pattern"} <= item.keys():
+                raise RulesError(str(rules.directory / "authority.yaml"), f"authorities[{i}]", "needs label and pattern")
+            self.authorities.append((str(item["label"]), compile_regex(rules, "authority", f"authorities[{i}].pattern", item["pattern"])))
+        self.decision = compile_regex(rules, "authority", "decision", require(rules, "authority", "decision", str))
+
+    def first(self, text: str) -> str | None:
+        best: tuple[int, str] | None = None
+        for label, pattern in self.authorities:
+            m = pattern.search(text)
+            if m and (best is None or m.start() < best[0]):
+                best = (m.start(), label)
+        return best[1] if best else None
+
+    def find(self, text: str) -> str | None:
+        decisions = [m.group() for m in SENTENCE.finditer(text) if self.decision.search(m.group())]
+        for sentence in reversed(decisions):
+            found = self.first(sentence)
+            if found:
+                return found
+        return self.first(text)
+
+
+class ProvinceFinder:
+    """Province from the first province, city or district name (Aho-Corasick over aliases)."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.automaton = ahocorasick.Automaton()
+        for province, aliases in require(rules, "provinces", "provinces", dict).items():
+            if not isinstance(aliases, list):
+                raise RulesError(str(rules.directory / "provinces.yaml"), f"provinces.{province}", "expected a list")
+            for alias in aliases:
+                self.automaton.add_word(str(alias), (len(str(alias)), str(province)))
+        self.automaton.make_automaton()
+
+    def find(self, text: str) -> str | None:
+        best: tuple[int, int, str] | None = None
+        for end, (length, province) in self.automaton.iter(text):
+            start = end - length + 1
+            if best is None or start < best[0] or (start == best[0] and length > best[1]):
+                best = (start, length, province)
+        return best[2] if best else None
+
+
+class PenaltyFinder:
+    """Canonical penalties named in a case."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.penalties = [(label, compile_regex(rules, "penalties", f"penalties.{label}", p))
+                          for label, p in require(rules, "penalties", "penalties", dict).items()]
+
+    def find(self, text: str) -> list[str]:
+        return [label for label, pattern in self.penalties if pattern.search(text)]

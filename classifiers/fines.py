@@ -1,0 +1,56 @@
+"""Fine amounts in any notation, split into organisation and individual fines."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .numerals import CN_NUMERAL_CHARS, amount_to_yuan
+from .rules import Rules, compile_regex, require
+
+AMOUNT = re.compile(
+    rf"(人民币)?\s*(\d+(?:[.,]\d+)*|[{CN_NUMERAL_CHARS}]+)\s*(余|多)?\s*(亿|万|千|百)?\s*(元|(?=[；;。，,、）)]|$))"
+)
+CLAUSE_START = re.compile(r"[。；;！!？?\n]")
+
+
+@dataclass
+class Fines:
+    """Fines of one case: the organisation total and each individual fine."""
+
+    org_yuan: int | None = None
+    person_yuan: list[int] = field(default_factory=list)
+
+
+class FineExtractor:
+    """Finds amounts next to 罚款/罚金 and decides who pays them."""
+
+    def __init__(self, rules: Rules) -> None:
+        cfg = require(rules, "penalties", "fines", dict)
+        self.before = compile_regex(rules, "penalties", "fines.before", cfg.get("before"))
+        self.after = compile_regex(rules, "penalties", "fines.after", cfg.get("after"))
+        self.person = compile_regex(rules, "penalties", "fines.person", cfg.get("person"))
+        self.both = compile_regex(rules, "penalties", "fines.both", cfg.get("both"))
+
+    def extract(self, text: str) -> Fines:
+        fines = Fines()
+        org_total = 0
+        for m in AMOUNT.finditer(text):
+            if m.group(3) or (not m.group(5) and not m.group(4)):
+                continue  # '余' amounts are totals, bare numbers need a unit
+            head = text[max(0, m.start() - 40): m.start()]
+            clause = CLAUSE_START.split(head)[-1]
+            if not (self.before.search(clause) or self.after.match(text, m.end())):
+                continue
+            yuan = amount_to_yuan(m.group(2), m.group(4) or "")
+            if not yuan:
+                continue
+            target = clause.rsplit("对", 1)[-1]
+            if self.both.search(target):
+                org_total += yuan
+                fines.person_yuan.append(yuan)
+            elif self.person.search(target):
+                fines.person_yuan.append(yuan)
+            else:
+                org_total += yuan
+        fines.org_yuan = org_total or None
+        return fines

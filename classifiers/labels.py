@@ -1,0 +1,61 @@
+"""Weighted-regex label scoring for industry, subject, nature and impact."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .rules import Rules, RulesError, compile_regex, require
+
+
+@dataclass(frozen=True)
+class LabelRule:
+    label: str
+    patterns: tuple[tuple[re.Pattern[str], float], ...]
+    threshold: float
+
+
+class LabelScorer:
+    """Scores every label of one field from labels.yaml and picks one (single) or several (multi)."""
+
+    def __init__(self, rules: Rules, field: str) -> None:
+        cfg = require(rules, "labels", field, dict)
+        self.field = field
+        self.multi = require(rules, "labels", f"{field}.mode", str) == "multi"
+        self.default = cfg.get("default")
+        self.title_weight = float(cfg.get("title_weight", 1))
+        self.rules: list[LabelRule] = []
+        for label, spec in require(rules, "labels", f"{field}.labels", dict).items():
+            key = f"{field}.labels.{label}"
+            patterns = spec.get("patterns", spec) if isinstance(spec, dict) else None
+            if not isinstance(patterns, dict) or not patterns:
+                raise RulesError(str(rules.directory / "labels.yaml"), key, "expected a mapping of regex -> weight")
+            compiled = []
+            for pattern, weight in patterns.items():
+                if pattern == "threshold":
+                    continue
+                if not isinstance(weight, (int, float)):
+                    raise RulesError(str(rules.directory / "labels.yaml"), f"{key}.{pattern}", "weight must be a number")
+                compiled.append((compile_regex(rules, "labels", f"{key}.{pattern}", pattern), float(weight)))
+            self.rules.append(LabelRule(str(label), tuple(compiled), float(spec.get("threshold", 1))))
+
+    def scores(self, title: str, text: str) -> dict[str, float]:
+        result = {}
+        for rule in self.rules:
+            score = 0.0
+            for pattern, weight in rule.patterns:
+                if pattern.search(text):
+                    score += weight
+                if title and pattern.search(title):
+                    score += weight * self.title_weight
+            result[rule.label] = score
+        return result
+
+    def single(self, title: str, text: str) -> str:
+        scores = self.scores(title, text)
+        best = max(scores, key=scores.__getitem__)
+        return best if scores[best] > 0 else str(self.default)
+
+    def multi_labels(self, title: str, text: str) -> list[str]:
+        scores = self.scores(title, text)
+        chosen = [r.label for r in self.rules if scores[r.label] >= r.threshold]
+        return chosen or list(self.default or [])

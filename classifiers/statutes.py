@@ -1,0 +1,101 @@
+"""Statute citations: explicit 《法》第X条 lists, named offences and YAML inference rules."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .numerals import cn_to_int
+from .rules import Rules, RulesError, compile_regex, require
+
+NUM = r"[\d零〇一二两三四五六七八九十百千]+"
+ARTICLE = re.compile(rf"(?:第)?({NUM}(?:\s*[、，,和及与]\s*(?:第)?{NUM})*)\s*条(之[一二三四五六七八九])?")
+BOOK_TITLE = re.compile(r"《([^《》]{1,40})》")
+BARE_LAW = re.compile(r"(?<![《\u4e00-\u9fa5])(?:中华人民共和国)?(刑法|网络安全法|数据安全法|个人信息保护法)(?=第)")
+SPAN_END = re.compile(r"[《。；;]")
+STATUTE_KEY = re.compile(r"^[^:]+:\d+(之[一二三四五六七八九])?$")
+
+
+@dataclass(frozen=True)
+class InferenceRule:
+    """Add `add` when all of `when` are cited and `text` (if any) matches the case text."""
+
+    when: frozenset[str]
+    text: re.Pattern[str] | None
+    add: tuple[str, ...]
+
+
+class StatuteExtractor:
+    """Finds cited articles and applies the inference rules of statutes.yaml."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.aliases: dict[str, str] = require(rules, "statutes", "aliases", dict)
+        self.offences = [
+            (compile_regex(rules, "statutes", f"named_offences.{p}", p), self._keys(rules, f"named_offences.{p}", v))
+            for p, v in require(rules, "statutes", "named_offences", dict).items()
+        ]
+        self.inference = [self._rule(rules, f"inference[{i}]", r)
+                          for i, r in enumerate(require(rules, "statutes", "inference", list))]
+        self.law_only: dict[str, list[InferenceRule]] = {
+            law: [self._rule(rules, f"law_only_defaults.{law}[{i}]", r) for i, r in enumerate(items)]
+            for law, items in require(rules, "statutes", "law_only_defaults", dict).items()
+        }
+
+    def _keys(self, rules: Rules, key: str, values: object) -> tuple[str, ...]:
+        if not isinstance(values, list) or not all(isinstance(v, str) and STATUTE_KEY.match(v) for v in values):
+            raise RulesError(str(rules.directory / "statutes.yaml"), key, "expected a list of 'law:article' strings")
+        return tuple(values)
+
+    def _rule(self, rules: Rules, key: str, raw: object) -> InferenceRule:
+        if not isinstance(raw, dict) or "add" not in raw:
+            raise RulesError(str(rules.directory / "statutes.yaml"), key, "expected a mapping with 'add'")
+        text = compile_regex(rules, "statutes", f"{key}.text", raw["text"]) if "text" in raw else None
+        return InferenceRule(frozenset(self._keys(rules, f"{key}.if", raw.get("if", []))), text,
+                             self._keys(rules, f"{key}.add", raw["add"]))
+
+    def normalise_law(self, name: str) -> str:
+        """'中华人民共和国网络安全法' -> '网络安全法' (full-width brackets made ASCII)."""
+        name = name.strip().replace("中华人民共和国", "").replace("（", "(").replace("）", ")")
+        return self.aliases.get(name, name)
+
+    def cited(self, text: str) -> tuple[list[str], set[str]]:
+        """Explicit citations in order, and the laws cited without any article."""
+        found: list[str] = []
+        law_only: set[str] = set()
+        starts = [(m.end(), m.group(1)) for m in BOOK_TITLE.finditer(text)]
+        starts += [(m.end(), m.group(1)) for m in BARE_LAW.finditer(text)]
+        for end, raw_name in sorted(starts):
+            law = self.normalise_law(raw_name)
+            stop = SPAN_END.search(text, end)
+            span = text[end: stop.start() if stop else end + 120]
+            articles = []
+            for m in ARTICLE.finditer(span):
+                suffix = m.group(2) or ""
+                for number in re.split(r"\s*[、，,和及与]\s*", m.group(1)):
+                    value = cn_to_int(number.lstrip("第"))
+                    if value:
+                        articles.append(f"{law}:{value}{suffix}")
+            if articles:
+                found.extend(a for a in articles if a not in found)
+            elif law.endswith(("法", "办法", "条例", "规定")):
+                law_only.add(law)
+        return found, law_only
+
+    def extract(self, text: str) -> list[str]:
+        """Cited plus inferred statutes of one case."""
+        statutes, law_only = self.cited(text)
+        result = list(statutes)
+        cited_laws = {s.split(":")[0] for s in statutes}
+        for law in sorted(law_only - cited_laws):
+            for rule in self.law_only.get(law, []):
+                if rule.text is None or rule.text.search(text):
+                    result.extend(rule.add)
+                    break
+        for pattern, keys in self.offences:
+            if pattern.search(text):
+                result.extend(keys)
+        for _ in range(2):
+            present = set(result)
+            for rule in self.inference:
+                if rule.when <= present and (rule.text is None or rule.text.search(text)):
+                    result.extend(rule.add)
+        return list(dict.fromkeys(result))
