@@ -20,6 +20,7 @@ MAX_TEXT_CHARS = 200_000
 MAX_TITLE_CHARS = 1_000
 SUMMARY_CHARS = 500
 DEFAULT_RULES_DIR = Path(__file__).resolve().parents[1] / "config" / "rules"
+ORG_NAME = re.compile(r"某([\u4e00-\u9fa5]{1,10}?)(?:有限|股份|责任)*(?:公司|集团|中心|所|店|会所)")
 MASKED_NAME = re.compile(r"[\u4e00-\u9fa5]某某?")
 YEAR = re.compile(r"(20\d\d)\s*年")
 TAXONOMY_FIELDS = ("industry", "subject", "nature", "impact", "statutes", "responsibility", "domain", "authority",
@@ -119,6 +120,8 @@ class EnforcementClassifier:
 
     def _case(self, title: str, text: str, context: str, position: int) -> CaseCard:
         subject = self.scorers["subject"].multi_labels(title, text)
+        if "黑产团伙" in subject and "个人黑客" in subject:
+            subject.remove("个人黑客")
         nature = self.scorers["nature"].multi_labels(title, text)
         if "机构犯罪" in nature:
             responsibility = "机构犯罪"
@@ -138,7 +141,7 @@ class EnforcementClassifier:
         if fines.org_yuan or fines.person_yuan:
             penalties = list(dict.fromkeys(penalties + ["罚款"]))
         card = CaseCard(
-            industry=self.scorers["industry"].single(title, text),
+            industry=self.scorers["industry"].single(" ".join([title, *ORG_NAME.findall(text)[:3]]), text),
             subject=subject,
             nature=nature,
             impact=self.scorers["impact"].multi_labels(title, text),
