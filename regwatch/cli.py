@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from regwatch.commands.classify import classify_cmd, eval_cmd
 from regwatch.config import ConfigError, Settings, check_environment, load_settings, load_sources
 
 EXIT_CONFIG = 2
@@ -166,6 +167,10 @@ def digest_cmd(app: AppContext, out: Path | None) -> None:
 
     files = write_digest_files(app.engine(), out or app.settings.digest_dir)
     click.echo("\n".join(str(f) for f in files) if files else "no new cases since the last digest")
+
+
+cli.add_command(classify_cmd)
+cli.add_command(eval_cmd)
 
 
 def main() -> None:
