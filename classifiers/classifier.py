@@ -97,6 +97,7 @@ class EnforcementClassifier:
         lexicon = rules["lexicon"]
         self.stop_words = set(require(rules, "lexicon", "stop_words", list))
         self.keyword_count = require(rules, "lexicon", "keyword_count", int)
+        self.not_surnames = set(require(rules, "lexicon", "not_surnames", str))
         self.tokenizer = jieba.Tokenizer()
         self.tokenizer.initialize()
         for word in lexicon.get("user_words", []):
@@ -167,12 +168,16 @@ class EnforcementClassifier:
                  and not w.isdigit() and not MASKED_NAME.fullmatch(w)]
         return list(dict.fromkeys(words))[: self.keyword_count]
 
-    @staticmethod
-    def _fingerprint(card: CaseCard, text: str) -> str:
+    def _masked_names(self, text: str) -> list[str]:
+        """Masked personal names such as 李某, 王某某 (not 对某公司)."""
+        return sorted({m.group()[0] + "某" for m in MASKED_NAME.finditer(text)
+                       if m.group()[0] not in self.not_surnames and not ORG_NAME.match(text, m.start() + 1)})
+
+    def _fingerprint(self, card: CaseCard, text: str) -> str:
         """Stable hash of what two outlets reporting one case share."""
         year = YEAR.search(text)
         parts = [card.authority or "", card.province or "", str(card.fine_org_yuan or ""),
                  ",".join(map(str, sorted(card.fine_person_yuan))),
                  ",".join(sorted(p for p in card.penalties if p != "通报")),
-                 ",".join(sorted(set(MASKED_NAME.findall(text)))), year.group(1) if year else ""]
+                 ",".join(self._masked_names(text)), year.group(1) if year else ""]
         return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,183 @@
+"""Rule families of the enforcement classifier, on texts written for these tests."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from classifiers import EnforcementClassifier, RulesError
+from classifiers.numerals import amount_to_yuan, cn_to_int
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(scope="module")
+def clf() -> EnforcementClassifier:
+    return EnforcementClassifier()
+
+
+MULTI = """3月5日，湖北省武汉市公安局通报两起网络安全行政执法案件。
+案例一：某物流公司订单系统存在弱口令，未采取技术措施，导致客户信息泄露。公安机关依据《网络安全法》第二十一条、第五十九条，对该公司处以罚款2万元，对直接负责的主管人员罚款5千元。
+案例二：某连锁酒店会员系统存在未授权访问漏洞。武汉警方依据《数据安全法》第四十五条，对该酒店予以警告，责令限期改正。
+"""
+
+
+def test_multi_case_article_splits_in_order_with_shared_context(clf):
+    result = clf.classify("武汉警方通报两起案件", MULTI)
+    assert result.is_enforcement
+    assert [c.position for c in result.cases] == [0, 1]
+    first, second = result.cases
+    assert first.industry == "交通运输" and second.industry == "生活服务"
+    assert first.fine_org_yuan == 20000 and first.fine_person_yuan == [5000]
+    assert second.fine_org_yuan is None and "警告" in second.penalties and "责令改正" in second.penalties
+    assert first.province == second.province == "湖北"
+    assert first.authority == second.authority == "公安"
+    assert first.fingerprint != second.fingerprint
+
+
+def test_parenthesised_markers_split(clf):
+    text = ("某市公安局公布典型案例如下：\n（一）刘某侵犯公民个人信息案。刘某非法出售公民个人信息3000条，"
+            "公安机关依法对刘某刑事拘留。\n（二）陈某非法侵入计算机信息系统案。陈某入侵某公司服务器，"
+            "法院以非法侵入计算机信息系统罪判处陈某有期徒刑一年。\n")
+    result = clf.classify("典型案例", text)
+    assert len(result.cases) == 2
+    assert "刑法:253之一" in result.cases[0].statutes
+    assert "刑法:285" in result.cases[1].statutes
+    assert result.cases[1].authority == "法院"
+
+
+def test_single_narrative_stays_one_case(clf):
+    text = ("2024年2月，浙江省宁波市网信办发现某网络科技公司APP数据库存在漏洞。\n"
+            "经查，该公司未采取必要措施保障数据安全。\n宁波市网信办依据《数据安全法》第四十五条，对该公司罚款十万元。")
+    result = clf.classify("某公司数据库漏洞被罚", text)
+    assert len(result.cases) == 1
+    case = result.cases[0]
+    assert case.authority == "网信" and case.province == "浙江"
+    assert case.fine_org_yuan == 100000
+
+
+@pytest.mark.parametrize("phrase, org, person", [
+    ("对该公司罚款5万元", 50000, []),
+    ("对该公司处以1.2万元罚款", 12000, []),
+    ("对该单位罚款人民币一百一十万元", 1100000, []),
+    ("对该公司罚款2千元", 2000, []),
+    ("对该公司罚款80000元，对直接负责的主管人员罚款10000元", 80000, [10000]),
+    ("判处被告人赵某有期徒刑二年，并处罚金人民币七万五千元", None, [75000]),
+    ("对该单位及相关主管人员分别予以罚款3万元", 30000, [30000]),
+])
+def test_fines_in_all_notations(clf, phrase, org, person):
+    case = clf.classify("", f"2023年，某地公安机关依据相关规定，{phrase}。").cases[0]
+    assert case.fine_org_yuan == org
+    assert sorted(case.fine_person_yuan) == sorted(person)
+
+
+def test_amounts_that_are_not_fines_are_ignored(clf):
+    case = clf.classify("", "嫌疑人王某非法获利20万余元，涉案金额300万元。公安机关对王某刑事拘留。").cases[0]
+    assert case.fine_org_yuan is None and case.fine_person_yuan == []
+
+
+def test_statute_lists_are_normalised(clf):
+    text = ("警方依据《中华人民共和国数据安全法》第二十七、二十九、四十五条和《刑法》第二百五十三条之一，"
+            "以及《网络安全法》第21条第（二）项、第五十九条第一款之规定，对该公司予以警告。")
+    statutes = clf.classify("", text).cases[0].statutes
+    for expected in ("数据安全法:27", "数据安全法:29", "数据安全法:45", "刑法:253之一", "网络安全法:21", "网络安全法:59"):
+        assert expected in statutes
+    assert "网络安全法:2" not in statutes and "网络安全法:1" not in statutes
+
+
+def test_statute_inference_rules(clf):
+    insider = clf.classify("", "某银行员工利用职务便利出售客户信息，法院以侵犯公民个人信息罪判处被告人孙某有期徒刑一年。")
+    assert {"刑法:253之一", "网络安全法:44"} <= set(insider.cases[0].statutes)
+    assert insider.cases[0].insider
+    duty = clf.classify("", "某公司系统存在漏洞未及时修补。网信办依据《数据安全法》第四十五条对该公司予以警告。")
+    assert "数据安全法:27" in duty.cases[0].statutes
+
+
+@pytest.mark.parametrize("title, text", [
+    ("个人信息保护新规发布", "国家网信办发布《个人信息出境认证办法（征求意见稿）》，向社会公开征求意见。"),
+    ("欧盟对某社交平台罚款", "爱尔兰数据保护委员会宣布对某社交平台处以12亿欧元罚款，理由是违反GDPR。"),
+    ("专项行动成效", "截至目前，全国公安机关已侦办网络谣言类案件4800余起，查处造谣传谣人员6300余名。"),
+    ("某公司数据泄露", "某安全厂商发布报告称，一家电商平台疑似泄露数千万条用户数据，目前尚无官方回应。"),
+    ("网络安全宣传周开幕", "2024年国家网络安全宣传周在广州开幕，举办论坛和展览。"),
+])
+def test_non_enforcement_news(clf, title, text):
+    result = clf.classify(title, text)
+    assert not result.is_enforcement
+    assert result.cases == [] and result.reasons
+
+
+def test_reasons_name_the_evidence(clf):
+    result = clf.classify("", "某区网信办对属地某科技公司予以警告。")
+    assert result.is_enforcement and any("警告" in r for r in result.reasons)
+
+
+@pytest.mark.parametrize("text, authority, province", [
+    ("广西南宁市网警对某公司予以警告。", "公安", "广西"),
+    ("重庆市渝中区网信办对某科技公司处以罚款。", "网信", "重庆"),
+    ("四川省通信管理局约谈某APP运营者。", "通信管理", "四川"),
+    ("某地市场监督管理局对某商户作出罚款2000元的处罚。", "市场监管", None),
+    ("青岛市人民检察院对被告人王某提起公诉。", "检察院", "山东"),
+])
+def test_authority_and_province(clf, text, authority, province):
+    case = clf.classify("", text).cases[0]
+    assert case.authority == authority and case.province == province
+
+
+def test_fingerprint_collides_for_two_wordings(clf):
+    a = clf.classify("", "2023年5月，江苏南京警方依据《网络安全法》对某医院罚款1万元，对直接责任人李某罚款5000元。").cases[0]
+    b = clf.classify("", "南京市公安局网安支队2023年查处一医院，对医院处以一万元罚款，对责任人李某处罚款五千元。").cases[0]
+    c = clf.classify("", "2023年5月，江苏南京警方对某医院罚款3万元。").cases[0]
+    assert a.fingerprint == b.fingerprint != c.fingerprint
+    assert len(a.fingerprint) == 16 and int(a.fingerprint, 16) >= 0
+
+
+def test_numerals():
+    assert cn_to_int("二百五十三") == 253 and cn_to_int("四十五") == 45 and cn_to_int("十") == 10
+    assert amount_to_yuan("一百一十", "万") == 1_100_000 and amount_to_yuan("1.2", "万") == 12000
+
+
+def test_bad_rules_file_is_reported(tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "config" / "rules", rules)
+    path = rules / "penalties.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("约谈: '约谈'", "约谈: '约谈('"), encoding="utf-8")
+    with pytest.raises(RulesError) as err:
+        EnforcementClassifier(rules)
+    assert "penalties.yaml" in str(err.value) and "penalties.约谈" in str(err.value)
+
+
+def test_rules_dir_from_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("REGWATCH_RULES_DIR", str(tmp_path))
+    with pytest.raises(RulesError, match="file not found"):
+        EnforcementClassifier()
+
+
+def test_prediction_format(clf):
+    row = clf.classify("", MULTI).to_prediction("a1")
+    assert row["id"] == "a1" and row["is_enforcement"] is True
+    assert {"industry", "statutes", "fine_org_yuan", "one_case_two_checks", "fingerprint"} <= row["cases"][0].keys()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400), st.text(alphabet="案例一二（）()0123456789某公司罚款万元千《》第条之、罚金\n。警告网信办", max_size=400))
+def test_arbitrary_text_never_crashes(clf, title, text):
+    result = clf.classify(title, text)
+    assert isinstance(result.is_enforcement, bool)
+    for case in result.cases:
+        assert len(case.summary) <= 500 and case.fine_org_yuan is None or case.fine_org_yuan >= 0
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "score.py").is_file(), reason="../shared is absent")
+def test_gold_dev_figures():
+    out = subprocess.run([sys.executable, "-c", "from click.testing import CliRunner;"
+                          "from regwatch.commands.classify import eval_cmd;"
+                          f"r=CliRunner().invoke(eval_cmd,[{str(SHARED / 'data' / 'gold_dev.jsonl')!r}]);print(r.output)"],
+                         capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    figures = {line.split()[0]: float(line.split()[1]) for line in out.splitlines() if line.startswith("card.")}
+    assert figures["card.industry"] >= 0.85 and figures["card.is_enforcement"] >= 0.95
