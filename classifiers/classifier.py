@@ -93,6 +93,7 @@ class EnforcementClassifier:
         self.data = compile_regex(rules, "labels", "domain.data", dom.get("data"))
         self.two_checks = compile_regex(rules, "labels", "one_case_two_checks",
                                         require(rules, "labels", "one_case_two_checks", str))
+        self.criminal = compile_regex(rules, "labels", "criminal", require(rules, "labels", "criminal", str))
         self.insider = compile_regex(rules, "labels", "insider", require(rules, "labels", "insider", str))
         lexicon = rules["lexicon"]
         self.stop_words = set(require(rules, "lexicon", "stop_words", list))
@@ -121,9 +122,9 @@ class EnforcementClassifier:
 
     def _case(self, title: str, text: str, context: str, position: int) -> CaseCard:
         subject = self.scorers["subject"].multi_labels(title, text)
-        if "黑产团伙" in subject and "个人黑客" in subject:
-            subject.remove("个人黑客")
-        nature = self.scorers["nature"].multi_labels(title, text)
+        insider = bool(self.insider.search(text))
+        nature = self._nature(self.scorers["nature"].scores(title, text), subject, insider)
+        subject = self._subject(subject, nature, insider, text)
         if "机构犯罪" in nature:
             responsibility = "机构犯罪"
         elif "政企机构" not in subject:
@@ -132,7 +133,7 @@ class EnforcementClassifier:
             responsibility = "未履行安全管理义务"
         else:
             responsibility = "未履行安全保护义务"
-        statutes = self.statutes.extract(text)
+        statutes = self.statutes.extract(text, ["内部人员"] if insider else nature)
         if any(s.startswith("数据安全法") for s in statutes) or not self.personal.search(text):
             domain = "数据安全"
         else:
@@ -155,13 +156,37 @@ class EnforcementClassifier:
             fine_org_yuan=fines.org_yuan,
             fine_person_yuan=fines.person_yuan,
             one_case_two_checks=bool(self.two_checks.search(text)),
-            insider=bool(self.insider.search(text)),
+            insider=insider,
             keywords=self._keywords(title or text[:60]),
             position=position,
             summary=text[:SUMMARY_CHARS],
         )
         card.fingerprint = self._fingerprint(card, text)
         return card
+
+    def _subject(self, scored: list[str], nature: list[str], insider: bool, text: str) -> list[str]:
+        """Who broke the law: the insider, the organisation, or the outside offenders."""
+        if insider:
+            org = "政企机构" in scored and not self.criminal.search(text)
+            return ["政企机构", "内部人员"] if org else ["内部人员"]
+        if "机构犯罪" in nature or "政企机构" in scored:
+            return ["政企机构"]
+        outsiders = [s for s in ("黑产团伙", "个人黑客") if s in scored]
+        return outsiders[:1] or list(self.scorers["subject"].default)
+
+    def _nature(self, scores: dict[str, float], subject: list[str], insider: bool) -> list[str]:
+        """Insider abuse, else organisation crime, else its own failure, else an outside offence."""
+        scorer = self.scorers["nature"]
+        reached = {r.label for r in scorer.rules if scores[r.label] >= r.threshold}
+        if insider:
+            return ["建设运维管理疏失"]
+        if "机构犯罪" in reached:
+            return ["机构犯罪"]
+        if "政企机构" in subject:
+            return ["建设运维管理疏失"]
+        if "外部入侵" in reached or {"黑产团伙", "个人黑客"} & set(subject):
+            return ["外部入侵"]
+        return list(scorer.default)
 
     def _keywords(self, phrase: str) -> list[str]:
         words = [w for w in self.tokenizer.lcut(phrase[:200]) if len(w) >= 2 and w not in self.stop_words

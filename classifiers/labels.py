@@ -12,6 +12,7 @@ class LabelRule:
     label: str
     patterns: tuple[tuple[re.Pattern[str], float], ...]
     threshold: float
+    exclusive: bool = False
 
 
 class LabelScorer:
@@ -31,12 +32,13 @@ class LabelScorer:
                 raise RulesError(str(rules.directory / "labels.yaml"), key, "expected a mapping of regex -> weight")
             compiled = []
             for pattern, weight in patterns.items():
-                if pattern == "threshold":
+                if pattern in ("threshold", "exclusive"):
                     continue
                 if not isinstance(weight, (int, float)):
                     raise RulesError(str(rules.directory / "labels.yaml"), f"{key}.{pattern}", "weight must be a number")
                 compiled.append((compile_regex(rules, "labels", f"{key}.{pattern}", pattern), float(weight)))
-            self.rules.append(LabelRule(str(label), tuple(compiled), float(spec.get("threshold", 1))))
+            self.rules.append(LabelRule(str(label), tuple(compiled), float(spec.get("threshold", 1)),
+                                        bool(spec.get("exclusive", False))))
 
     def scores(self, title: str, text: str) -> dict[str, float]:
         result = {}
@@ -57,5 +59,6 @@ class LabelScorer:
 
     def multi_labels(self, title: str, text: str) -> list[str]:
         scores = self.scores(title, text)
-        chosen = [r.label for r in self.rules if scores[r.label] >= r.threshold]
+        reached = [r for r in self.rules if scores[r.label] >= r.threshold]
+        chosen = [r.label for r in reached if r.exclusive][:1] or [r.label for r in reached]
         return chosen or list(self.default or [])

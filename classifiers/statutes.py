@@ -22,6 +22,7 @@ class InferenceRule:
     when: frozenset[str]
     text: re.Pattern[str] | None
     add: tuple[str, ...]
+    nature: str | None = None
 
 
 class StatuteExtractor:
@@ -35,6 +36,9 @@ class StatuteExtractor:
         ]
         self.inference = [self._rule(rules, f"inference[{i}]", r)
                           for i, r in enumerate(require(rules, "statutes", "inference", list))]
+        self.uncited = [self._rule(rules, f"uncited_defaults[{i}]", r)
+                        for i, r in enumerate(require(rules, "statutes", "uncited_defaults", list))]
+        self.known_laws = set(self.aliases.values())
         self.law_only: dict[str, list[InferenceRule]] = {
             law: [self._rule(rules, f"law_only_defaults.{law}[{i}]", r) for i, r in enumerate(items)]
             for law, items in require(rules, "statutes", "law_only_defaults", dict).items()
@@ -50,7 +54,7 @@ class StatuteExtractor:
             raise RulesError(str(rules.directory / "statutes.yaml"), key, "expected a mapping with 'add'")
         text = compile_regex(rules, "statutes", f"{key}.text", raw["text"]) if "text" in raw else None
         return InferenceRule(frozenset(self._keys(rules, f"{key}.if", raw.get("if", []))), text,
-                             self._keys(rules, f"{key}.add", raw["add"]))
+                             self._keys(rules, f"{key}.add", raw["add"]), raw.get("nature"))
 
     def normalise_law(self, name: str) -> str:
         """'中华人民共和国网络安全法' -> '网络安全法' (full-width brackets made ASCII)."""
@@ -65,6 +69,8 @@ class StatuteExtractor:
         starts += [(m.end(), m.group(1)) for m in BARE_LAW.finditer(text)]
         for end, raw_name in sorted(starts):
             law = self.normalise_law(raw_name)
+            if law not in self.known_laws:
+                continue
             stop = SPAN_END.search(text, end)
             span = text[end: stop.start() if stop else end + 120]
             articles = []
@@ -76,14 +82,18 @@ class StatuteExtractor:
                         articles.append(f"{law}:{value}{suffix}")
             if articles:
                 found.extend(a for a in articles if a not in found)
-            elif law.endswith(("法", "办法", "条例", "规定")):
+            else:
                 law_only.add(law)
         return found, law_only
 
-    def extract(self, text: str) -> list[str]:
-        """Cited plus inferred statutes of one case."""
+    def extract(self, text: str, nature: list[str]) -> list[str]:
+        """Cited plus inferred statutes of one case of the given nature."""
         statutes, law_only = self.cited(text)
         result = list(statutes)
+        if not statutes and not law_only:
+            for rule in self.uncited:
+                if rule.nature in nature and (rule.text is None or rule.text.search(text)):
+                    result.extend(rule.add)
         cited_laws = {s.split(":")[0] for s in statutes}
         for law in sorted(law_only - cited_laws):
             for rule in self.law_only.get(law, []):
@@ -92,7 +102,7 @@ class StatuteExtractor:
                     break
         for pattern, keys in self.offences:
             if pattern.search(text):
-                result.extend(keys)
+                result.extend(k for k in keys if k not in result)
         for _ in range(2):
             present = set(result)
             for rule in self.inference:
