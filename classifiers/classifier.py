@@ -116,6 +116,8 @@ class EnforcementClassifier:
                 continue
             reasons.extend(evidence[:2])
             cases.append(self._case(title if not multi else "", segment.text, segment.lead + "\n" + title, len(cases)))
+        if cases and self.detector.is_foreign(title + "\n" + text) and not self.authorities.first(title + "\n" + text):
+            cases, reasons = [], ["foreign regulator and no Chinese authority"] + reasons
         if not cases:
             reasons = self.detector.counter_evidence(title + "\n" + text) or ["no action against a concrete target"]
         return ArticleResult(bool(cases), reasons, cases)
@@ -140,8 +142,6 @@ class EnforcementClassifier:
             domain = "个人信息"
         fines = self.fines.extract(text)
         penalties = self.penalties.find(text)
-        if fines.org_yuan or fines.person_yuan:
-            penalties = list(dict.fromkeys(penalties + ["罚款"]))
         card = CaseCard(
             industry=self.scorers["industry"].single(" ".join([title, *ORG_NAME.findall(text)[:3]]), text),
             subject=subject,

@@ -27,6 +27,11 @@ class EnforcementDetector:
         self.foreign = alternation(rules, "enforcement", "foreign")
         self.totals = alternation(rules, "enforcement", "totals")
         self.policy = alternation(rules, "enforcement", "policy")
+        self.hypothetical = alternation(rules, "enforcement", "hypothetical")
+
+    def is_foreign(self, text: str) -> bool:
+        """The text names a foreign country, regulator or currency."""
+        return bool(self.foreign.search(text))
 
     def evidence(self, text: str) -> list[str]:
         """Reasons for: sentences naming an action against a concrete target."""
@@ -34,7 +39,7 @@ class EnforcementDetector:
         for m in SENTENCE.finditer(text):
             sentence = m.group()
             action = self.action.search(sentence)
-            if not action or self.foreign.search(sentence):
+            if not action or self.foreign.search(sentence) or self.hypothetical.search(sentence):
                 continue
             target = self.target.search(sentence)
             if target:

@@ -34,6 +34,7 @@ class FineExtractor:
     def extract(self, text: str) -> Fines:
         fines = Fines()
         org_total = 0
+        seen: dict[tuple[bool, int], int] = {}  # (is person, yuan) -> sentence it was first seen in
         for m in AMOUNT.finditer(text):
             if m.group(3) or (not m.group(5) and not m.group(4)):
                 continue  # '余' amounts are totals, bare numbers need a unit
@@ -45,10 +46,14 @@ class FineExtractor:
             if not yuan:
                 continue
             target = clause.rsplit("对", 1)[-1]
+            is_person = bool(self.person.search(target)) and not self.both.search(target)
+            sentence = text.count("。", 0, m.start())
+            if seen.setdefault((is_person, yuan), sentence) != sentence:
+                continue  # the same fine repeated in another sentence
             if self.both.search(target):
                 org_total += yuan
                 fines.person_yuan.append(yuan)
-            elif self.person.search(target):
+            elif is_person:
                 fines.person_yuan.append(yuan)
             else:
                 org_total += yuan
