@@ -23,6 +23,11 @@ class InferenceRule:
     text: re.Pattern[str] | None
     add: tuple[str, ...]
     nature: str | None = None
+    unless: re.Pattern[str] | None = None
+
+    def applies(self, present: set[str], text: str) -> bool:
+        return (self.when <= present and (self.text is None or bool(self.text.search(text)))
+                and (self.unless is None or not self.unless.search(text)))
 
 
 class StatuteExtractor:
@@ -53,8 +58,9 @@ class StatuteExtractor:
         if not isinstance(raw, dict) or "add" not in raw:
             raise RulesError(str(rules.directory / "statutes.yaml"), key, "expected a mapping with 'add'")
         text = compile_regex(rules, "statutes", f"{key}.text", raw["text"]) if "text" in raw else None
+        unless = compile_regex(rules, "statutes", f"{key}.unless", raw["unless"]) if "unless" in raw else None
         return InferenceRule(frozenset(self._keys(rules, f"{key}.if", raw.get("if", []))), text,
-                             self._keys(rules, f"{key}.add", raw["add"]), raw.get("nature"))
+                             self._keys(rules, f"{key}.add", raw["add"]), raw.get("nature"), unless)
 
     def normalise_law(self, name: str) -> str:
         """'中华人民共和国网络安全法' -> '网络安全法' (full-width brackets made ASCII)."""
@@ -92,12 +98,12 @@ class StatuteExtractor:
         result = list(statutes)
         if not statutes and not law_only:
             for rule in self.uncited:
-                if rule.nature in nature and (rule.text is None or rule.text.search(text)):
+                if rule.nature in nature and rule.applies(set(), text):
                     result.extend(rule.add)
         cited_laws = {s.split(":")[0] for s in statutes}
         for law in sorted(law_only - cited_laws):
             for rule in self.law_only.get(law, []):
-                if rule.text is None or rule.text.search(text):
+                if rule.applies(set(), text):
                     result.extend(rule.add)
                     break
         for pattern, keys in self.offences:
@@ -106,6 +112,6 @@ class StatuteExtractor:
         for _ in range(2):
             present = set(result)
             for rule in self.inference:
-                if rule.when <= present and (rule.text is None or rule.text.search(text)):
+                if rule.applies(present, text):
                     result.extend(rule.add)
         return list(dict.fromkeys(result))
