@@ -181,3 +181,19 @@ def test_gold_dev_figures():
                          capture_output=True, text=True, cwd=ROOT, check=True).stdout
     figures = {line.split()[0]: float(line.split()[1]) for line in out.splitlines() if line.startswith("card.")}
     assert figures["card.industry"] >= 0.85 and figures["card.is_enforcement"] >= 0.95
+
+
+@pytest.mark.parametrize("marker", ["01", "案件一", "典型案例一"])
+def test_other_marker_families_split(clf, marker):
+    second = {"01": "02", "案件一": "案件二", "典型案例一": "典型案例二"}[marker]
+    text = (f"某省网信办近日公布执法案例。\n{marker} 某游戏公司APP超范围收集个人信息，网信办对该公司予以警告。\n"
+            f"{second} 某旅行社网站存在漏洞，网信办对该旅行社罚款1万元。\n")
+    result = clf.classify("", text)
+    assert [c.position for c in result.cases] == [0, 1]
+    assert result.cases[1].fine_org_yuan == 10000 and result.cases[0].fine_org_yuan is None
+
+
+def test_module_level_classify():
+    from classifiers import classify
+
+    assert classify("", "某市公安局对某公司予以警告。").cases[0].authority == "公安"
