@@ -107,7 +107,7 @@ class EnforcementClassifier:
     def classify(self, title: str, text: str) -> ArticleResult:
         title = (title or "")[:MAX_TITLE_CHARS].strip()
         text = (text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n")
-        segments = self.splitter.split(text)
+        segments = self.splitter.split(text, lambda item: bool(self.detector.evidence(item)))
         multi = len(segments) > 1
         cases, reasons = [], []
         for segment in segments:

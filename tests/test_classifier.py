@@ -197,3 +197,14 @@ def test_module_level_classify():
     from classifiers import classify
 
     assert classify("", "某市公安局对某公司予以警告。").cases[0].authority == "公安"
+
+
+def test_roundup_headings_keep_only_items_with_cases(clf):
+    text = ("**本季度数据安全观察**\n\n近来数据泄露事件频发，企业应加强防护。\n\n"
+            "**某快递公司被罚**\n\n5月3日，江西南昌警方对某快递公司罚款3万元，因其未落实数据安全保护义务。\n\n"
+            "**某论坛疑似泄露用户数据**\n\n有网友称某论坛数据在网上流传，目前平台尚未回应。\n\n"
+            "**广州网警打掉贩卖个人信息团伙**\n\n广州网警近日抓获犯罪嫌疑人陈某等5人，对其依法刑事拘留。\n")
+    result = clf.classify("数据泄露盘点", text)
+    assert len(result.cases) == 2
+    assert (result.cases[0].province, result.cases[0].fine_org_yuan) == ("江西", 30000)
+    assert result.cases[1].province == "广东" and "刑事处罚" in result.cases[1].penalties
