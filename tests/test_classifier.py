@@ -173,14 +173,30 @@ def test_arbitrary_text_never_crashes(clf, title, text):
         assert len(case.summary) <= 500 and case.fine_org_yuan is None or case.fine_org_yuan >= 0
 
 
-@pytest.mark.skipif(not (SHARED / "eval" / "score.py").is_file(), reason="../shared is absent")
-def test_gold_dev_figures():
+def scorer_figures(gold: Path) -> dict[str, float]:
+    """Run `regwatch eval` on GOLD and parse the scorer's figures."""
     out = subprocess.run([sys.executable, "-c", "from click.testing import CliRunner;"
                           "from regwatch.commands.classify import eval_cmd;"
-                          f"r=CliRunner().invoke(eval_cmd,[{str(SHARED / 'data' / 'gold_dev.jsonl')!r}]);print(r.output)"],
+                          f"r=CliRunner().invoke(eval_cmd,[{str(gold)!r}]);print(r.output)"],
                          capture_output=True, text=True, cwd=ROOT, check=True).stdout
-    figures = {line.split()[0]: float(line.split()[1]) for line in out.splitlines() if line.startswith("card.")}
-    assert figures["card.industry"] >= 0.85 and figures["card.is_enforcement"] >= 0.95
+    return {line.split()[0]: float(line.split()[1]) for line in out.splitlines() if "." in line.split()[0]}
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "score.py").is_file(), reason="../shared is absent")
+def test_gold_dev_figures():
+    figures = scorer_figures(SHARED / "data" / "gold_dev.jsonl")
+    assert figures["card.is_enforcement"] >= 0.95
+    assert figures["card.industry"] >= 0.90 and figures["card.subject_f1"] >= 0.90
+    assert figures["card.nature_f1"] >= 0.85 and figures["card.responsibility"] >= 0.80
+    assert figures["card.impact_f1"] >= 0.85 and figures["card.statutes_f1"] >= 0.75
+
+
+@pytest.mark.skipif(not (SHARED / "eval" / "score.py").is_file(), reason="../shared is absent")
+def test_labelled_newsletter_articles():
+    figures = scorer_figures(ROOT / "tests" / "fixtures" / "articles_dev.jsonl")
+    assert figures["article.enforcement_f1"] >= 0.9 and figures["article.case_count"] >= 0.9
+    for name in ("case.authority", "case.province", "case.fine_org", "case.fine_person", "case.statutes_recall"):
+        assert figures[name] >= 0.9, name
 
 
 @pytest.mark.parametrize("marker", ["01", "案件一", "典型案例一"])
