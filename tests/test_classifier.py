@@ -179,7 +179,8 @@ def scorer_figures(gold: Path) -> dict[str, float]:
                           "from regwatch.commands.classify import eval_cmd;"
                           f"r=CliRunner().invoke(eval_cmd,[{str(gold)!r}]);print(r.output)"],
                          capture_output=True, text=True, cwd=ROOT, check=True).stdout
-    return {line.split()[0]: float(line.split()[1]) for line in out.splitlines() if "." in line.split()[0]}
+    rows = [line.split() for line in out.splitlines()]
+    return {row[0]: float(row[1]) for row in rows if len(row) >= 2 and "." in row[0]}
 
 
 @pytest.mark.skipif(not (SHARED / "eval" / "score.py").is_file(), reason="../shared is absent")
