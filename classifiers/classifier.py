@@ -135,7 +135,7 @@ class EnforcementClassifier:
             responsibility = "未履行安全管理义务"
         else:
             responsibility = "未履行安全保护义务"
-        statutes = self.statutes.extract(text, ["内部人员"] if insider else nature)
+        statutes = self.statutes.extract(f"{title}\n{text}", ["内部人员"] if insider else nature)
         if any(s.startswith("数据安全法") for s in statutes) or not self.personal.search(text):
             domain = "数据安全"
         else:
