@@ -22,6 +22,7 @@ class EnforcementDetector:
     """Sentence-level evidence that an article reports a concrete enforcement case."""
 
     def __init__(self, rules: Rules) -> None:
+        self.window: int = require(rules, "enforcement", "window", int)
         self.action = alternation(rules, "enforcement", "actions")
         self.target = alternation(rules, "enforcement", "targets")
         self.foreign = alternation(rules, "enforcement", "foreign")
@@ -38,12 +39,13 @@ class EnforcementDetector:
         reasons = []
         for m in SENTENCE.finditer(text):
             sentence = m.group()
-            action = self.action.search(sentence)
-            if not action or self.foreign.search(sentence) or self.hypothetical.search(sentence):
+            actions = list(self.action.finditer(sentence))
+            if not actions or self.foreign.search(sentence) or self.hypothetical.search(sentence):
                 continue
-            target = self.target.search(sentence)
-            if target:
-                reasons.append(f"action '{action.group()}' against '{target.group()}': {sentence.strip()[:80]}")
+            pair = next(((a, t) for t in self.target.finditer(sentence) for a in actions
+                         if abs(a.start() - t.start()) <= self.window), None)
+            if pair:
+                reasons.append(f"action '{pair[0].group()}' against '{pair[1].group()}': {sentence.strip()[:80]}")
         return reasons
 
     def counter_evidence(self, text: str) -> list[str]:
