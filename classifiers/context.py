@@ -5,7 +5,7 @@ import re
 
 import ahocorasick
 
-from .rules import Rules, RulesError, compile_regex, require
+from .rules import Rules, RulesError, check_vocabulary, compile_regex, require
 
 SENTENCE = re.compile(r"[^。！？!?；;\n]+")
 
@@ -67,6 +67,7 @@ class AuthorityFinder:
             if not isinstance(item, dict) or not {"label", "pattern"} <= item.keys():
                 raise RulesError(str(rules.directory / "authority.yaml"), f"authorities[{i}]", "needs label and pattern")
             self.authorities.append((str(item["label"]), compile_regex(rules, "authority", f"authorities[{i}].pattern", item["pattern"])))
+        check_vocabulary(rules, "authority", "authorities", "authority", [label for label, _ in self.authorities])
         self.decision = compile_regex(rules, "authority", "decision", require(rules, "authority", "decision", str))
 
     def first(self, text: str) -> str | None:
@@ -113,6 +114,7 @@ class PenaltyFinder:
     def __init__(self, rules: Rules) -> None:
         self.penalties = [(label, compile_regex(rules, "penalties", f"penalties.{label}", p))
                           for label, p in require(rules, "penalties", "penalties", dict).items()]
+        check_vocabulary(rules, "penalties", "penalties", "penalties", [label for label, _ in self.penalties])
 
     def find(self, text: str) -> list[str]:
         return [label for label, pattern in self.penalties if pattern.search(text)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .rules import Rules, RulesError, compile_regex, require
+from .rules import Rules, RulesError, check_vocabulary, compile_regex, require
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ class LabelScorer:
                 compiled.append((compile_regex(rules, "labels", f"{key}.{pattern}", pattern), float(weight)))
             self.rules.append(LabelRule(str(label), tuple(compiled), float(spec.get("threshold", 1)),
                                         bool(spec.get("exclusive", False))))
+        defaults = self.default if isinstance(self.default, list) else [self.default]
+        check_vocabulary(rules, "labels", f"{field}.labels", field, [r.label for r in self.rules] + defaults)
 
     def scores(self, title: str, text: str) -> dict[str, float]:
         result = {}

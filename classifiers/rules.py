@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-RULE_FILES = ("lexicon", "enforcement", "splitting", "statutes", "authority", "provinces", "penalties", "labels")
+RULE_FILES = ("vocabulary", "lexicon", "enforcement", "splitting", "statutes", "authority", "provinces", "penalties", "labels")
 
 
 class RulesError(ValueError):
@@ -40,7 +40,9 @@ def load_rules(directory: Path) -> Rules:
         try:
             content = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
-            raise RulesError(str(path), "-", f"invalid YAML: {exc}") from exc
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}" if mark else "-"
+            raise RulesError(str(path), where, f"invalid YAML: {getattr(exc, 'problem', None) or exc}") from exc
         if not isinstance(content, dict):
             raise RulesError(str(path), "-", "top level must be a mapping")
         data[name] = content
@@ -72,3 +74,11 @@ def compile_regex(rules: Rules, name: str, key: str, pattern: Any) -> re.Pattern
 
 def _path(rules: Rules, name: str) -> str:
     return str(rules.directory / f"{name}.yaml")
+
+
+def check_vocabulary(rules: Rules, name: str, key: str, field: str, values: list[str]) -> None:
+    """Every value must be canonical for `field` (vocabulary.yaml)."""
+    allowed = require(rules, "vocabulary", field, list)
+    for value in values:
+        if value not in allowed:
+            raise RulesError(_path(rules, name), key, f"{value!r} is not a canonical {field} value")

@@ -225,3 +225,20 @@ def test_roundup_headings_keep_only_items_with_cases(clf):
     assert len(result.cases) == 2
     assert (result.cases[0].province, result.cases[0].fine_org_yuan) == ("江西", 30000)
     assert result.cases[1].province == "广东" and "刑事处罚" in result.cases[1].penalties
+
+
+def test_non_canonical_label_is_reported(tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "config" / "rules", rules)
+    path = rules / "labels.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("    水利: {", "    水利工程: {"), encoding="utf-8")
+    with pytest.raises(RulesError, match="labels.yaml: industry.labels: '水利工程' is not a canonical industry value"):
+        EnforcementClassifier(rules)
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "config" / "rules", rules)
+    (rules / "splitting.yaml").write_text("min_markers: 2\nfamilies: [unclosed\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"splitting.yaml: line \d+: invalid YAML"):
+        EnforcementClassifier(rules)
