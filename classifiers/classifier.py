@@ -90,7 +90,6 @@ class EnforcementClassifier:
         self.protection = compile_regex(rules, "labels", "responsibility.protection", resp.get("protection"))
         dom = require(rules, "labels", "domain", dict)
         self.personal = compile_regex(rules, "labels", "domain.personal", dom.get("personal"))
-        self.data = compile_regex(rules, "labels", "domain.data", dom.get("data"))
         self.two_checks = compile_regex(rules, "labels", "one_case_two_checks",
                                         require(rules, "labels", "one_case_two_checks", str))
         self.criminal = compile_regex(rules, "labels", "criminal", require(rules, "labels", "criminal", str))
