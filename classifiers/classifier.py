@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 from dataclasses import asdict, dataclass, field
@@ -98,6 +99,7 @@ class EnforcementClassifier:
         self.stop_words = set(require(rules, "lexicon", "stop_words", list))
         self.keyword_count = require(rules, "lexicon", "keyword_count", int)
         self.not_surnames = set(require(rules, "lexicon", "not_surnames", str))
+        jieba.setLogLevel(logging.WARNING)
         self.tokenizer = jieba.Tokenizer()
         self.tokenizer.initialize()
         for word in lexicon.get("user_words", []):
