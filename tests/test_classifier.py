@@ -70,6 +70,8 @@ def test_single_narrative_stays_one_case(clf):
     ("对该公司罚款80000元，对直接负责的主管人员罚款10000元", 80000, [10000]),
     ("判处被告人赵某有期徒刑二年，并处罚金人民币七万五千元", None, [75000]),
     ("对该单位及相关主管人员分别予以罚款3万元", 30000, [30000]),
+    ("对该公司处以罚款人民币伍万元整", 50000, []),
+    ("没收违法所得2.3万元，并处罚款5万元", 50000, []),
 ])
 def test_fines_in_all_notations(clf, phrase, org, person):
     case = clf.classify("", f"2023年，某地公安机关依据相关规定，{phrase}。").cases[0]
@@ -242,3 +244,10 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
     (rules / "splitting.yaml").write_text("min_markers: 2\nfamilies: [unclosed\n", encoding="utf-8")
     with pytest.raises(RulesError, match=r"splitting.yaml: line \d+: invalid YAML"):
         EnforcementClassifier(rules)
+
+
+def test_huge_input_is_bounded(clf):
+    block = "案例一：某公司罚款1万元，公安机关对该公司予以警告。\n"
+    result = clf.classify("x" * 5000, block * 20_000)
+    assert 1 <= len(result.cases) <= 30
+    assert all(len(c.summary) <= 500 for c in result.cases)
