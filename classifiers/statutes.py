@@ -17,16 +17,18 @@ STATUTE_KEY = re.compile(r"^[^:]+:\d+(之[一二三四五六七八九])?$")
 
 @dataclass(frozen=True)
 class InferenceRule:
-    """Add `add` when all of `when` are cited and `text` (if any) matches the case text."""
+    """Add `add` (and remove `drop`) when all of `when` are cited, every regex of `text` (one or
+    a list) matches the case text and `unless` (if any) does not."""
 
     when: frozenset[str]
-    text: re.Pattern[str] | None
+    text: tuple[re.Pattern[str], ...]
     add: tuple[str, ...]
     nature: str | None = None
     unless: re.Pattern[str] | None = None
+    drop: tuple[str, ...] = ()
 
     def applies(self, present: set[str], text: str) -> bool:
-        return (self.when <= present and (self.text is None or bool(self.text.search(text)))
+        return (self.when <= present and all(p.search(text) for p in self.text)
                 and (self.unless is None or not self.unless.search(text)))
 
 
@@ -43,6 +45,11 @@ class StatuteExtractor:
                           for i, r in enumerate(require(rules, "statutes", "inference", list))]
         self.uncited = [self._rule(rules, f"uncited_defaults[{i}]", r)
                         for i, r in enumerate(require(rules, "statutes", "uncited_defaults", list))]
+        self.offence_context = (compile_regex(rules, "statutes", "named_offence_context",
+                                              rules["statutes"]["named_offence_context"])
+                                if rules["statutes"].get("named_offence_context") else None)
+        self.rewrites = [self._rule(rules, f"rewrites[{i}]", r)
+                         for i, r in enumerate(rules["statutes"].get("rewrites") or [])]
         self.known_laws = set(self.aliases.values())
         self.law_only: dict[str, list[InferenceRule]] = {
             law: [self._rule(rules, f"law_only_defaults.{law}[{i}]", r) for i, r in enumerate(items)]
@@ -55,12 +62,15 @@ class StatuteExtractor:
         return tuple(values)
 
     def _rule(self, rules: Rules, key: str, raw: object) -> InferenceRule:
-        if not isinstance(raw, dict) or "add" not in raw:
-            raise RulesError(str(rules.directory / "statutes.yaml"), key, "expected a mapping with 'add'")
-        text = compile_regex(rules, "statutes", f"{key}.text", raw["text"]) if "text" in raw else None
+        if not isinstance(raw, dict) or ("add" not in raw and "drop" not in raw):
+            raise RulesError(str(rules.directory / "statutes.yaml"), key, "expected a mapping with 'add' or 'drop'")
+        patterns = raw.get("text", [])
+        patterns = patterns if isinstance(patterns, list) else [patterns]
+        text = tuple(compile_regex(rules, "statutes", f"{key}.text[{i}]", p) for i, p in enumerate(patterns))
         unless = compile_regex(rules, "statutes", f"{key}.unless", raw["unless"]) if "unless" in raw else None
         return InferenceRule(frozenset(self._keys(rules, f"{key}.if", raw.get("if", []))), text,
-                             self._keys(rules, f"{key}.add", raw["add"]), raw.get("nature"), unless)
+                             self._keys(rules, f"{key}.add", raw.get("add", [])), raw.get("nature"), unless,
+                             self._keys(rules, f"{key}.drop", raw.get("drop", [])))
 
     def normalise_law(self, name: str) -> str:
         """'中华人民共和国网络安全法' -> '网络安全法' (full-width brackets made ASCII)."""
@@ -92,13 +102,29 @@ class StatuteExtractor:
                 law_only.add(law)
         return found, law_only
 
+    def named(self, text: str) -> list[str]:
+        """Statutes of crimes named in words, unless the name only labels another case in
+        whose investigation this one was found (named_offence_context)."""
+        found: list[str] = []
+        for pattern, keys in self.offences:
+            for m in pattern.finditer(text):
+                if self.offence_context and self.offence_context.match(text, m.end()):
+                    continue
+                found.extend(k for k in keys if k not in found)
+                break
+        return found
+
     def extract(self, text: str, nature: list[str]) -> list[str]:
         """Cited plus inferred statutes of one case of the given nature."""
         statutes, law_only = self.cited(text)
         result = list(statutes)
+        named = self.named(text)
         if not statutes and not law_only:
+            named_laws = {s.split(":")[0] for s in named}
             for rule in self.uncited:
-                if rule.nature in nature and rule.applies(set(), text):
+                # a crime named in words already fixes the article of its law
+                if (rule.nature in nature and rule.applies(set(), text)
+                        and not named_laws & {s.split(":")[0] for s in rule.add}):
                     result.extend(rule.add)
         cited_laws = {s.split(":")[0] for s in statutes}
         for law in sorted(law_only - cited_laws):
@@ -106,12 +132,13 @@ class StatuteExtractor:
                 if rule.applies(set(), text):
                     result.extend(rule.add)
                     break
-        for pattern, keys in self.offences:
-            if pattern.search(text):
-                result.extend(k for k in keys if k not in result)
+        result.extend(k for k in named if k not in result)
         for _ in range(2):
             present = set(result)
             for rule in self.inference:
                 if rule.applies(present, text):
                     result.extend(rule.add)
+        for rule in self.rewrites:
+            if rule.applies(set(result), text):
+                result = [s for s in result if s not in rule.drop] + list(rule.add)
         return list(dict.fromkeys(result))

@@ -251,3 +251,50 @@ def test_huge_input_is_bounded(clf):
     result = clf.classify("x" * 5000, block * 20_000)
     assert 1 <= len(result.cases) <= 30
     assert all(len(c.summary) <= 500 for c in result.cases)
+
+
+def test_statute_edition_convention_for_the_personal_information_offence(clf):
+    old = clf.classify("", "2018年6月，某县快递站点负责人钱某以侵犯公民个人信息罪被提起公诉，其倒卖收件人信息八千条。")
+    assert "刑法:253" in old.cases[0].statutes and "刑法:253之一" not in old.cases[0].statutes
+    new = clf.classify("", "2023年6月，某县快递站点负责人钱某以侵犯公民个人信息罪被提起公诉，其倒卖收件人信息八千条。")
+    assert "刑法:253之一" in new.cases[0].statutes and "刑法:253" not in new.cases[0].statutes
+    cited = clf.classify("", "2019年，法院依据《刑法》第二百五十三条之一，以侵犯公民个人信息罪判处钱某有期徒刑一年。")
+    assert "刑法:253之一" in cited.cases[0].statutes
+
+
+def test_named_violation_stops_duty_inference_and_incidents_imply_29(clf):
+    named = clf.classify("", "某物业公司门禁系统造成业主数据外泄，违反《数据安全法》第二十九条规定。"
+                             "区网信办依据《数据安全法》第四十五条对该公司给予警告。")
+    assert "数据安全法:29" in named.cases[0].statutes and "数据安全法:27" not in named.cases[0].statutes
+    risk = clf.classify("", "某培训机构报名系统存在数据泄露风险。公安机关依据《数据安全法》第四十五条对该机构给予警告。")
+    assert "数据安全法:29" not in risk.cases[0].statutes
+    leak = clf.classify("", "某培训机构报名系统数据被窃。公安机关依据《数据安全法》第四十五条对该机构给予警告。")
+    assert "数据安全法:29" in leak.cases[0].statutes
+
+
+def test_vulnerability_and_incident_handling_imply_article_25(clf):
+    vuln = clf.classify("", "某物流企业运单数据库暴露在公网，存在未授权访问漏洞。网信办依据《数据安全法》第二十七条、"
+                            "第四十五条对该企业罚款2万元。")
+    assert "网络安全法:25" in vuln.cases[0].statutes
+    law_only = clf.classify("", "某酒店服务器感染病毒，该酒店未及时处置计算机病毒等安全风险。警方依据《网络安全法》对该酒店罚款1万元。")
+    statutes = law_only.cases[0].statutes
+    assert {"网络安全法:25", "网络安全法:59"} <= set(statutes) and "网络安全法:21" not in statutes
+
+
+def test_unencrypted_customer_data_and_obscene_content(clf):
+    plain = clf.classify("", "民警检查发现某洗车店电脑中的会员手机号未加密存储。警方对该店予以警告。")
+    assert "网络安全法:42" in plain.cases[0].statutes
+    porn = clf.classify("", "某直播平台组织主播进行色情表演，警方对该平台运营者刑事拘留。")
+    assert "网络安全法:12" in porn.cases[0].statutes
+    planted = clf.classify("", "某中学网站遭黑客篡改，被植入色情链接。警方依据《网络安全法》第五十九条对该校予以警告。")
+    assert "网络安全法:12" not in planted.cases[0].statutes
+
+
+def test_named_offences_and_their_context(clf):
+    loan = clf.classify("", "某农商行信贷员孙某伪造材料，法院以骗取贷款罪判处其有期徒刑一年。")
+    assert "刑法:175" in loan.cases[0].statutes
+    other = clf.classify("", "警方在办理王某非法侵入计算机信息系统案中发现，某证券公司未对开户人员身份进行核验，"
+                             "依据《网络安全法》第二十四条、第六十一条对该公司责令改正。")
+    assert "刑法:285" not in other.cases[0].statutes
+    official = clf.classify("", "某区社保局公职人员吴某利用职务便利查询参保人个人信息并出售牟利，被判处有期徒刑二年。")
+    assert {"网络安全法:45", "网络安全法:64"} <= set(official.cases[0].statutes)
