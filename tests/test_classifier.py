@@ -298,3 +298,20 @@ def test_named_offences_and_their_context(clf):
     assert "刑法:285" not in other.cases[0].statutes
     official = clf.classify("", "某区社保局公职人员吴某利用职务便利查询参保人个人信息并出售牟利，被判处有期徒刑二年。")
     assert {"网络安全法:45", "网络安全法:64"} <= set(official.cases[0].statutes)
+
+
+def test_personal_information_protection_law_only_after_it_took_effect(clf):
+    text = "{}年4月，某地网安部门发现某驾校学员个人信息在境外论坛被兜售，驾校未向主管部门报告。警方对该驾校予以警告。"
+    later = clf.classify("", text.format(2023)).cases[0].statutes
+    assert "个人信息保护法:10" in later
+    assert "个人信息保护法:10" not in clf.classify("", text.format(2019)).cases[0].statutes
+    leak = clf.classify("", "2023年8月，某保险代理公司客户个人信息泄露，该公司没有按规定及时报告。"
+                            "网信办依据《数据安全法》第四十五条对该公司罚款3万元。").cases[0].statutes
+    assert "个人信息保护法:57" in leak
+
+
+def test_uncited_data_case_is_not_punished_under_cybersecurity_law_59(clf):
+    statutes = clf.classify("", "2023年，某商场会员数据库存在弱口令，未采取技术措施，导致数据泄露。"
+                                "公安机关对该商场予以警告。").cases[0].statutes
+    assert "网络安全法:21" in statutes and "网络安全法:59" not in statutes
+    assert {"数据安全法:27", "数据安全法:45"} <= set(statutes)
