@@ -315,3 +315,19 @@ def test_uncited_data_case_is_not_punished_under_cybersecurity_law_59(clf):
                                 "公安机关对该商场予以警告。").cases[0].statutes
     assert "网络安全法:21" in statutes and "网络安全法:59" not in statutes
     assert {"数据安全法:27", "数据安全法:45"} <= set(statutes)
+
+
+def test_impact_public_facing_services_and_safety(clf):
+    library = clf.classify("", "某区文化馆的图书借阅平台页面遭攻击篡改，警方依据《网络安全法》第五十九条对该馆罚款1万元。")
+    assert "公众利益" in library.cases[0].impact
+    battery = clf.classify("", "某充电桩企业控制程序被篡改，存在起火隐患，危及驾乘人员生命安全。警方对该企业予以警告。")
+    assert "公众利益" in battery.cases[0].impact
+
+
+def test_impact_attacks_turned_on_the_public_or_the_organisation(clf):
+    outward = clf.classify("", "某物业公司服务器被黑客控制后对外发起攻击，网信办对该公司罚款2万元。")
+    assert "政企机构利益" not in outward.cases[0].impact
+    deceived = clf.classify("", "某信用社柜员冒用他人名义办理业务，致使该信用社发放贷款300万元无法收回，法院判处其有期徒刑二年。")
+    assert "政企机构利益" in deceived.cases[0].impact
+    helper = clf.classify("", "某中介公司向员工提供从外部非法获取的业主名单用于电话推销，警方对该公司罚款1万元。")
+    assert "政企机构利益" not in helper.cases[0].impact
