@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from regwatch.commands.classify import classify_cmd, eval_cmd
+from regwatch.commands.crawl import crawl_cmd, demo_cmd, run_cmd
 from regwatch.config import ConfigError, Settings, check_environment, load_settings, load_sources
 
 EXIT_CONFIG = 2
@@ -74,6 +75,7 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
       regwatch config check     validate the settings and sources
       regwatch db upgrade       create or upgrade the database schema
       regwatch run              one crawl → classify → store → digest cycle
+      regwatch demo             the same cycle against the bundled local snapshot
     """
     ctx.obj = AppContext(config_path)
 
@@ -169,6 +171,9 @@ def digest_cmd(app: AppContext, out: Path | None) -> None:
     click.echo("\n".join(str(f) for f in files) if files else "no new cases since the last digest")
 
 
+cli.add_command(crawl_cmd)
+cli.add_command(run_cmd)
+cli.add_command(demo_cmd)
 cli.add_command(classify_cmd)
 cli.add_command(eval_cmd)
 

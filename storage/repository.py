@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from storage import matching
 from storage.models import Article, Case, CaseReport, CrawlRun, HttpValidator, Source
 
 #: Taxonomy fields copied from a classifier case dict onto a Case row.
@@ -140,10 +141,7 @@ class ArticleStore:
                     continue
                 s.delete(report)
                 s.flush()
-            twin = None
-            if values["fingerprint"]:
-                twin = s.scalar(select(Case).where(Case.fingerprint == values["fingerprint"],
-                                                   Case.article_id != article.id).order_by(Case.id).limit(1))
+            twin = self._find_twin(s, article, values)
             if twin is not None:
                 s.add(CaseReport(case_id=twin.id, article_id=article.id, position=pos))
                 case_ids.append(twin.id)
@@ -164,6 +162,32 @@ class ArticleStore:
             self._drop_report(s, article, report)
         s.flush()
         return case_ids, new, merged
+
+    @staticmethod
+    def _find_twin(s: Session, article: Article, values: dict[str, Any]) -> Case | None:
+        """A stored case of another article that reports the same real-world case, if any."""
+        if values["fingerprint"]:
+            twin = s.scalar(select(Case).where(Case.fingerprint == values["fingerprint"],
+                                               Case.article_id != article.id).order_by(Case.id).limit(1))
+            if twin is not None:
+                return twin
+        if not values["authority"] or not values["summary"]:
+            return None
+        query = select(Case).where(Case.article_id != article.id, Case.authority == values["authority"],
+                                   Case.fine_org_yuan == values["fine_org_yuan"] if values["fine_org_yuan"]
+                                   else Case.fine_org_yuan.is_(None))
+        query = query.where(Case.province == values["province"] if values["province"] else Case.province.is_(None))
+        if values["published_at"] is not None:
+            window = matching.date_window()
+            query = query.where(Case.published_at.between(values["published_at"] - window, values["published_at"] + window))
+        threshold = (matching.MIN_SIMILARITY_WITH_FINE if values["fine_org_yuan"]
+                     else matching.MIN_SIMILARITY_WITHOUT_FINE)
+        best, best_score = None, threshold
+        for candidate in s.scalars(query.order_by(Case.id.desc()).limit(50)):
+            score = matching.text_similarity(values["summary"], candidate.summary)
+            if score >= best_score:
+                best, best_score = candidate, score
+        return best
 
     @staticmethod
     def _drop_report(s: Session, article: Article, report: CaseReport) -> None:

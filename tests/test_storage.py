@@ -30,7 +30,7 @@ def card(fingerprint: str, fine: int | None = 50000, **kw) -> dict:
                   statutes=["数据安全法:27"], responsibility="未履行安全保护义务", domain="数据安全",
                   authority="网信", province="北京", penalties=["罚款"], fine_org_yuan=fine,
                   fine_person_yuan=[10000], one_case_two_checks=False, insider=False, keywords=["数据泄露"],
-                  fingerprint=fingerprint, summary="案情")
+                  fingerprint=fingerprint, summary=f"{fingerprint} " * 3)
     values.update(kw)
     return values
 
@@ -87,6 +87,29 @@ def test_same_case_from_two_outlets_is_one_case(engine, store):
     with Session(engine) as s:
         reports = s.scalars(select(CaseReport).where(CaseReport.case_id == one.case_ids[0])).all()
         assert {r.article_id for r in reports} == {one.article_id, two.article_id}
+
+
+REPORT_A = ("11月18日，北京市网信办依法对北京某教育科技有限公司违法处理未成年人个人信息案件作出行政处罚，"
+            "该公司运营的App要求填写儿童姓名、学校和家庭住址，未取得监护人同意，罚款50万元。")
+REPORT_B = ("据网信北京消息，北京市网信办对北京某教育科技有限公司违法处理未成年人个人信息一案作出处罚决定："
+            "其App注册时要求填写儿童姓名、就读学校、家庭住址，未取得其父母同意，责令改正并处罚款50万元。")
+OTHER = ("北京市网信办对某物流公司数据泄露作出处罚：该公司未建立数据安全管理制度，"
+         "导致运单信息被批量导出，依据数据安全法罚款50万元。")
+
+
+def test_same_case_worded_differently_by_two_outlets_is_merged(engine, store):
+    one = store.save_article(article("https://a.example/1"), [card("fp-a", fine=500000, summary=REPORT_A)])
+    two = store.save_article(article("https://b.example/2", text="转载"),
+                             [card("fp-b", fine=500000, summary=REPORT_B, penalties=["罚款", "责令改正"])])
+    assert two.merged_cases == 1 and two.case_ids == one.case_ids
+    assert count(engine, Case) == 1
+
+
+def test_different_cases_with_the_same_fine_are_not_merged(engine, store):
+    store.save_article(article("https://a.example/1"), [card("fp-a", fine=500000, summary=REPORT_A)])
+    other = store.save_article(article("https://b.example/2", text="另一案"), [card("fp-c", fine=500000, summary=OTHER)])
+    assert other.new_cases == 1 and other.merged_cases == 0
+    assert count(engine, Case) == 2
 
 
 def test_merged_case_survives_when_its_first_article_drops_it(engine, store):

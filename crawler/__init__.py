@@ -1,0 +1,1 @@
+"""regwatch's Scrapy project: spiders per source kind, extraction, and the store pipelines."""

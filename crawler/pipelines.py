@@ -1,0 +1,109 @@
+"""Item pipelines, in order: extract → dedupe → classify → store.
+
+Each does one job and counts what it did in the crawl stats (``regwatch/…``); the run's health
+record is built from those counts by ``crawler.extensions.CrawlRunRecorder``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from scrapy.exceptions import DropItem
+
+from crawler.context import engine_for
+from crawler.extraction import ArticleExtractor, PageSelectors, canonical_url, content_hash, decode_html
+from crawler.items import ArticleItem
+from storage.repository import ArticleRecord, ArticleStore
+
+MIN_TEXT_CHARS = 20
+
+
+class _Pipeline:
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> Any:
+        return cls(crawler)
+
+
+class ExtractPipeline(_Pipeline):
+    """Decode the page, find title / text / date, set the canonical URL and content hash."""
+
+    def __init__(self, crawler: Any):
+        super().__init__(crawler)
+        self.extractor = ArticleExtractor()
+
+    def process_item(self, item: ArticleItem, spider: Any = None) -> ArticleItem:
+        body = item.body or b""
+        html, item.encoding = decode_html(body, item.content_type)
+        sel = item.selectors
+        found = self.extractor.extract(html, item.url, PageSelectors(sel.get("body"), sel.get("title"), sel.get("date")),
+                                       title_hint=item.title_hint, date_hint=item.date_hint)
+        item.body = None
+        item.raw_size = len(body)
+        item.canonical_url = canonical_url(item.url)
+        item.title, item.text, item.published_at, item.extraction = found.title, found.text, found.published_at, found.method
+        if found.selector_missed:
+            self.stats.inc_value("regwatch/selector_misses")
+        if len(item.text) < MIN_TEXT_CHARS:
+            self.stats.inc_value("regwatch/articles_empty")
+            raise DropItem(f"no article text found at {item.url}")
+        item.content_hash = content_hash(item.text)
+        return item
+
+
+class DedupePipeline(_Pipeline):
+    """Skip an article already stored under its canonical URL or with the same text."""
+
+    def __init__(self, crawler: Any):
+        super().__init__(crawler)
+        self.store = ArticleStore(engine_for(crawler.settings))
+
+    def process_item(self, item: ArticleItem, spider: Any = None) -> ArticleItem:
+        if self.store.known_urls([item.canonical_url]):
+            self.stats.inc_value("regwatch/articles_skipped")
+            raise DropItem(f"already stored: {item.canonical_url}")
+        if self.store.has_content_hash(item.content_hash):
+            self.stats.inc_value("regwatch/articles_skipped")
+            raise DropItem(f"same text already stored under another URL: {item.canonical_url}")
+        return item
+
+
+class ClassifyPipeline(_Pipeline):
+    """Run the enforcement classifier: is it enforcement, why, and the case cards."""
+
+    def __init__(self, crawler: Any):
+        super().__init__(crawler)
+        from classifiers import EnforcementClassifier
+
+        self.classifier = EnforcementClassifier()
+
+    def process_item(self, item: ArticleItem, spider: Any = None) -> ArticleItem:
+        result = self.classifier.classify(item.title, item.text)
+        item.is_enforcement, item.reasons = result.is_enforcement, list(result.reasons)
+        item.cases = [card.to_dict() for card in result.cases]
+        return item
+
+
+class StorePipeline(_Pipeline):
+    """Write the article and its cases in one transaction."""
+
+    def __init__(self, crawler: Any):
+        super().__init__(crawler)
+        self.store = ArticleStore(engine_for(crawler.settings))
+
+    def process_item(self, item: ArticleItem, spider: Any = None) -> ArticleItem:
+        record = ArticleRecord(
+            canonical_url=item.canonical_url, url=item.url, source_id=item.source_id, title=item.title,
+            text=item.text, published_at=item.published_at, fetched_at=datetime.now(timezone.utc),
+            content_hash=item.content_hash, raw_size=item.raw_size, is_enforcement=item.is_enforcement,
+            reasons=item.reasons)
+        result = self.store.save_article(record, item.cases)
+        item.article_id, item.new_cases, item.merged_cases = result.article_id, result.new_cases, result.merged_cases
+        self.stats.inc_value("regwatch/articles_new" if result.created else "regwatch/articles_updated")
+        self.stats.inc_value("regwatch/cases_new", result.new_cases)
+        self.stats.inc_value("regwatch/cases_merged", result.merged_cases)
+        return item

@@ -1,0 +1,1 @@
+"""One spider per source kind; each crawls one entry of ``config/sources.yaml``."""
