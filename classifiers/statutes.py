@@ -133,11 +133,15 @@ class StatuteExtractor:
                     result.extend(rule.add)
                     break
         result.extend(k for k in named if k not in result)
-        for _ in range(2):
-            present = set(result)
-            for rule in self.inference:
+        pending = list(self.inference)
+        for round_ in range(2):
+            present, waiting = set(result), []
+            for rule in pending:
                 if rule.applies(present, text):
                     result.extend(rule.add)
+                elif rule.when and round_ == 0:
+                    waiting.append(rule)  # only rules that need a statute can change on the next round
+            pending = waiting
         for rule in self.rewrites:
             if rule.applies(set(result), text):
                 result = [s for s in result if s not in rule.drop] + list(rule.add)
