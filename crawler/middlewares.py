@@ -15,6 +15,11 @@ from storage.repository import ArticleStore
 _TAGS = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.S | re.I)
 
 
+def validator_key(source_id: str, url: str) -> str:
+    """Validators are kept per source: two sources reading one page each need their own answer."""
+    return f"{source_id} {url}"
+
+
 class NotModified(IgnoreRequest):
     """The server answered 304: the list page has not changed since the last crawl."""
 
@@ -47,7 +52,7 @@ class ConditionalGetMiddleware:
     def process_request(self, request: Request, spider: Any = None) -> None:
         if not request.meta.get("conditional"):
             return None
-        etag, modified = self.store.get_validators(request.url)
+        etag, modified = self.store.get_validators(validator_key(self.crawler.spider.source.id, request.url))
         if etag:
             request.headers.setdefault(b"If-None-Match", etag.encode("latin-1"))
         if modified:

@@ -180,3 +180,7 @@ cli.add_command(eval_cmd)
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -35,7 +35,8 @@ class DemoServer:
 
     def __init__(self, root: Path = SITE_DIR, port: int = 0):
         self.root = Path(root)
-        self.hits: list[str] = []
+        #: (path with query, HTTP status) of every request served, in order.
+        self.hits: list[tuple[str, int]] = []
         handler = type("Handler", (_Handler,), {"site": self})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self.httpd.daemon_threads = True
@@ -70,7 +71,6 @@ class _Handler(BaseHTTPRequestHandler):
         return
 
     def do_GET(self) -> None:  # noqa: N802
-        self.site.hits.append(self.path)
         parts = urlsplit(self.path)
         path, query = unquote(parts.path), parse_qs(parts.query)
         if path.startswith("/mps/"):
@@ -123,6 +123,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, json.dumps(payload, ensure_ascii=False).encode(), "application/json; charset=utf-8")
 
     def _send(self, status: HTTPStatus, body: bytes, ctype: str | None, headers: dict[str, str] | None = None) -> None:
+        self.site.hits.append((self.path, int(status)))
         self.send_response(status)
         if ctype:
             self.send_header("Content-Type", ctype)

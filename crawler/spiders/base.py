@@ -13,6 +13,7 @@ from scrapy.http import Request, Response
 from crawler.context import engine_for, find_source
 from crawler.extraction import canonical_url, parse_published
 from crawler.items import ArticleItem
+from crawler.middlewares import validator_key
 from regwatch.config import ConfigError, SourceConfig
 from storage.repository import ArticleStore
 
@@ -120,7 +121,7 @@ class SourceSpider(scrapy.Spider):
         etag = response.headers.get(b"ETag")
         modified = response.headers.get(b"Last-Modified")
         if etag or modified:
-            self.store.set_validators(response.url, etag.decode("latin-1") if etag else None,
+            self.store.set_validators(validator_key(self.source.id, response.url), etag.decode("latin-1") if etag else None,
                                       modified.decode("latin-1") if modified else None)
 
     # --- article pages ------------------------------------------------------------------------
