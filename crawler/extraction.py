@@ -34,7 +34,9 @@ _ENCODING_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", 
 _BLOCK_TAGS = {"p", "div", "section", "article", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
                "table", "blockquote", "pre", "br", "hr", "dd", "dt", "header", "footer"}
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "form", "button")
-_WS = re.compile(r"[ \t\u00a0\u3000\r\f\v]+")
+_WS = re.compile(r"[ \t\u00a0\u3000\r\n\f\v]+")
+#: A space left between two CJK characters by source formatting is not text.
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
 _DATE = re.compile(r"(20\d\d|19\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
                    r"(?:\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?")
 _WECHAT_TIME = re.compile(r"""\b(?:var\s+ct|create_time)\s*[=:]\s*["']?(\d{9,11})""")
@@ -196,22 +198,22 @@ def element_text(el: etree._Element) -> str:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in _DROP_TAGS:
             if node.tail:
-                parts.append(node.tail)
+                parts.append(_WS.sub(" ", node.tail))
             return
         block = tag in _BLOCK_TAGS
         if block:
             parts.append("\n")
         if node.text and tag:
-            parts.append(node.text)
+            parts.append(_WS.sub(" ", node.text))
         for child in node:
             walk(child)
         if block:
             parts.append("\n")
         if node.tail and node is not el:
-            parts.append(node.tail)
+            parts.append(_WS.sub(" ", node.tail))
 
     walk(el)
-    lines = (_WS.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    lines = (_CJK_GAP.sub("", _WS.sub(" ", line)).strip() for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)[:MAX_TEXT_CHARS]
 
 
