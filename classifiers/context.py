@@ -27,6 +27,7 @@ class EnforcementDetector:
         self.target = alternation(rules, "enforcement", "targets")
         self.foreign = alternation(rules, "enforcement", "foreign")
         self.totals = alternation(rules, "enforcement", "totals")
+        self.roundup = alternation(rules, "enforcement", "roundup")
         self.policy = alternation(rules, "enforcement", "policy")
         self.hypothetical = alternation(rules, "enforcement", "hypothetical")
 
@@ -40,7 +41,8 @@ class EnforcementDetector:
         for m in SENTENCE.finditer(text):
             sentence = m.group()
             actions = list(self.action.finditer(sentence))
-            if not actions or self.foreign.search(sentence) or self.hypothetical.search(sentence):
+            if (not actions or self.foreign.search(sentence) or self.hypothetical.search(sentence)
+                    or self.roundup.search(sentence)):
                 continue
             pair = next(((a, t) for t in self.target.finditer(sentence) for a in actions
                          if abs(a.start() - t.start()) <= self.window), None)

@@ -105,6 +105,7 @@ def test_statute_inference_rules(clf):
     ("个人信息保护新规发布", "国家网信办发布《个人信息出境认证办法（征求意见稿）》，向社会公开征求意见。"),
     ("欧盟对某社交平台罚款", "爱尔兰数据保护委员会宣布对某社交平台处以12亿欧元罚款，理由是违反GDPR。"),
     ("专项行动成效", "截至目前，全国公安机关已侦办网络谣言类案件4800余起，查处造谣传谣人员6300余名。"),
+    ("清理整治取得成效", "今年以来，各地网信部门累计约谈直播平台120家，责令整改小程序430余款，下架违规应用76款。"),
     ("某公司数据泄露", "某安全厂商发布报告称，一家电商平台疑似泄露数千万条用户数据，目前尚无官方回应。"),
     ("网络安全宣传周开幕", "2024年国家网络安全宣传周在广州开幕，举办论坛和展览。"),
 ])
@@ -112,6 +113,13 @@ def test_non_enforcement_news(clf, title, text):
     result = clf.classify(title, text)
     assert not result.is_enforcement
     assert result.cases == [] and result.reasons
+
+
+def test_a_roundup_sentence_does_not_hide_a_real_case(clf):
+    text = ("今年以来，全省网信部门累计查处违法案件40余起。其中，某科技公司未履行数据安全保护义务，"
+            "省网信办依据《数据安全法》第四十五条对该公司罚款10万元。")
+    result = clf.classify("", text)
+    assert result.is_enforcement and len(result.cases) == 1 and result.cases[0].fine_org_yuan == 100_000
 
 
 def test_reasons_name_the_evidence(clf):
