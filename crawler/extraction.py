@@ -34,9 +34,12 @@ _ENCODING_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", 
 _BLOCK_TAGS = {"p", "div", "section", "article", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
                "table", "blockquote", "pre", "br", "hr", "dd", "dt", "header", "footer"}
 _DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "svg", "form", "button")
-_WS = re.compile(r"[ \t\u00a0\u3000\r\n\f\v]+")
-#: A space left between two CJK characters by source formatting is not text.
-_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
+_WS = re.compile(r"[ \t\u00a0\u3000\r\f\v]+")
+#: A line break inside inline text is source formatting: it becomes _SOFT_BREAK, which is
+#: dropped between two CJK characters and is a space elsewhere.
+_SOURCE_BREAK = re.compile(r"[ \t\u00a0\r\f\v]*\n\s*")
+_SOFT_BREAK = "\x00"
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\x00+(?=[\u3000-\u9fff\uff00-\uffef])")
 _DATE = re.compile(r"(20\d\d|19\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
                    r"(?:\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?")
 _WECHAT_TIME = re.compile(r"""\b(?:var\s+ct|create_time)\s*[=:]\s*["']?(\d{9,11})""")
@@ -190,6 +193,10 @@ def parse_published(value: Any) -> datetime | None:
 
 # --- text -------------------------------------------------------------------------------------
 
+def _inline(text: str) -> str:
+    return _SOURCE_BREAK.sub(_SOFT_BREAK, text.replace(_SOFT_BREAK, ""))
+
+
 def element_text(el: etree._Element) -> str:
     """Visible text of an element with one line per block (paragraph, list item, heading …)."""
     parts: list[str] = []
@@ -198,22 +205,23 @@ def element_text(el: etree._Element) -> str:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag in _DROP_TAGS:
             if node.tail:
-                parts.append(_WS.sub(" ", node.tail))
+                parts.append(_inline(node.tail))
             return
         block = tag in _BLOCK_TAGS
         if block:
             parts.append("\n")
         if node.text and tag:
-            parts.append(_WS.sub(" ", node.text))
+            parts.append(_inline(node.text))
         for child in node:
             walk(child)
         if block:
             parts.append("\n")
         if node.tail and node is not el:
-            parts.append(_WS.sub(" ", node.tail))
+            parts.append(_inline(node.tail))
 
     walk(el)
-    lines = (_CJK_GAP.sub("", _WS.sub(" ", line)).strip() for line in "".join(parts).split("\n"))
+    joined = _CJK_GAP.sub("", "".join(parts)).replace(_SOFT_BREAK, " ")
+    lines = (_WS.sub(" ", line).strip() for line in joined.split("\n"))
     return "\n".join(line for line in lines if line)[:MAX_TEXT_CHARS]
 
 
