@@ -7,6 +7,7 @@ selectors; trafilatura. Everything configurable lives in ``config/extraction.yam
 from __future__ import annotations
 
 import codecs
+import copy
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -318,25 +319,33 @@ class ArticleExtractor:
             else:
                 missed = True
         if result is None:
-            result = self._trafilatura(html, url)
+            result = self._trafilatura(doc, url)
         result.selector_missed = missed
-        result.title = (_first_text(doc, selectors.title) or result.title or title_hint
-                        or _meta(doc, "ArticleTitle", "og:title") or _first_text(doc, "title"))
-        result.title = result.title.split("\n")[0][:1000]
+        title = (_first_text(doc, selectors.title) or _meta(doc, "ArticleTitle", "og:title") or title_hint
+                 or _first_text(doc, "h1") or _first_text(doc, "title"))
+        result.title = title.split("\n")[0][:1000]
         if selectors.date:
-            result.published_at = parse_published(_first_text(doc, selectors.date)) or result.published_at
-        result.published_at = (result.published_at or parse_published(_meta(doc, "PubDate", "publishdate", "article:published_time"))
-                               or parse_published(date_hint))
+            result.published_at = parse_published(_first_text(doc, selectors.date))
+        result.published_at = (result.published_at
+                                or parse_published(_meta(doc, "PubDate", "publishdate", "article:published_time"))
+                                or parse_published(date_hint) or self._find_date(doc))
         return result
 
     @staticmethod
-    def _trafilatura(html: str, url: str) -> ExtractedArticle:
+    def _find_date(doc: lxml.html.HtmlElement) -> datetime | None:
+        """Last resort for the date: htmldate's heuristics over the page (slow, so only when nothing else)."""
+        from htmldate import find_date
+
+        try:
+            return parse_published(find_date(doc, extensive_search=False, original_date=True))
+        except (ValueError, TypeError):
+            return None
+
+    @staticmethod
+    def _trafilatura(doc: lxml.html.HtmlElement, url: str) -> ExtractedArticle:
+        """Main text by trafilatura; title and date are found by the cheaper steps of ``extract``."""
         import trafilatura
 
-        doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                          include_tables=True, favor_precision=True)
-        if doc is None:
-            return ExtractedArticle(title="", text="", published_at=None, method="trafilatura")
-        text = (doc.text or "")[:MAX_TEXT_CHARS]
-        return ExtractedArticle(title=doc.title or "", text=text, published_at=parse_published(doc.date),
-                                method="trafilatura")
+        text = trafilatura.extract(copy.deepcopy(doc), url=url, include_comments=False, include_tables=True,
+                                   favor_precision=True, with_metadata=False) or ""
+        return ExtractedArticle(title="", text=text[:MAX_TEXT_CHARS], published_at=None, method="trafilatura")

@@ -1,5 +1,8 @@
 """Item pipelines, in order: extract → dedupe → classify → store.
 
+Extraction and classification run in ``crawler.workers`` (worker processes when ``run_crawl``
+started them, else in-process).
+
 Each does one job and counts what it did in the crawl stats (``regwatch/…``); the run's health
 record is built from those counts by ``crawler.extensions.CrawlRunRecorder``.
 """
@@ -12,7 +15,8 @@ from typing import Any
 from scrapy.exceptions import DropItem
 
 from crawler.context import engine_for
-from crawler.extraction import ArticleExtractor, PageSelectors, canonical_url, content_hash, decode_html
+from crawler import workers
+from crawler.extraction import canonical_url, content_hash
 from crawler.items import ArticleItem
 from storage.repository import ArticleRecord, ArticleStore
 
@@ -32,16 +36,10 @@ class _Pipeline:
 class ExtractPipeline(_Pipeline):
     """Decode the page, find title / text / date, set the canonical URL and content hash."""
 
-    def __init__(self, crawler: Any):
-        super().__init__(crawler)
-        self.extractor = ArticleExtractor()
-
-    def process_item(self, item: ArticleItem, spider: Any = None) -> ArticleItem:
+    async def process_item(self, item: ArticleItem, spider: Any = None) -> ArticleItem:
         body = item.body or b""
-        html, item.encoding = decode_html(body, item.content_type)
-        sel = item.selectors
-        found = self.extractor.extract(html, item.url, PageSelectors(sel.get("body"), sel.get("title"), sel.get("date")),
-                                       title_hint=item.title_hint, date_hint=item.date_hint)
+        item.encoding, found = await workers.call(workers.extract_page, body, item.content_type, item.url,
+                                                  item.selectors, item.title_hint, item.date_hint)
         item.body = None
         item.raw_size = len(body)
         item.canonical_url = canonical_url(item.url)
@@ -63,28 +61,20 @@ class DedupePipeline(_Pipeline):
         self.store = ArticleStore(engine_for(crawler.settings))
 
     def process_item(self, item: ArticleItem, spider: Any = None) -> ArticleItem:
-        if self.store.known_urls([item.canonical_url]):
-            self.stats.inc_value("regwatch/articles_skipped")
+        why = self.store.find_duplicate(item.canonical_url, item.content_hash)
+        if why is None:
+            return item
+        self.stats.inc_value("regwatch/articles_skipped")
+        if why == "url":
             raise DropItem(f"already stored: {item.canonical_url}")
-        if self.store.has_content_hash(item.content_hash):
-            self.stats.inc_value("regwatch/articles_skipped")
-            raise DropItem(f"same text already stored under another URL: {item.canonical_url}")
-        return item
+        raise DropItem(f"same text already stored under another URL: {item.canonical_url}")
 
 
 class ClassifyPipeline(_Pipeline):
     """Run the enforcement classifier: is it enforcement, why, and the case cards."""
 
-    def __init__(self, crawler: Any):
-        super().__init__(crawler)
-        from classifiers import EnforcementClassifier
-
-        self.classifier = EnforcementClassifier()
-
-    def process_item(self, item: ArticleItem, spider: Any = None) -> ArticleItem:
-        result = self.classifier.classify(item.title, item.text)
-        item.is_enforcement, item.reasons = result.is_enforcement, list(result.reasons)
-        item.cases = [card.to_dict() for card in result.cases]
+    async def process_item(self, item: ArticleItem, spider: Any = None) -> ArticleItem:
+        item.is_enforcement, item.reasons, item.cases = await workers.call(workers.classify_article, item.title, item.text)
         return item
 
 

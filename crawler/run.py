@@ -56,6 +56,7 @@ def run_crawl(settings: Settings, source_ids: Sequence[str] | None = None, *, pr
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
+    from crawler import workers
     from crawler.context import engine_for
     from crawler.settings import scrapy_settings
     from storage.models import CrawlRun
@@ -76,7 +77,11 @@ def run_crawl(settings: Settings, source_ids: Sequence[str] | None = None, *, pr
     process = CrawlerProcess(scrapy_conf)
     for src in chosen:
         process.crawl(load_object(SPIDERS[src.kind]), source=src.id)
-    process.start()
+    workers.start(scrapy_conf.getint("REGWATCH_PROCESS_WORKERS"))
+    try:
+        process.start()
+    finally:
+        workers.stop()
     with Session(engine) as s:
         runs = s.scalars(select(CrawlRun).where(CrawlRun.id > before).order_by(CrawlRun.id)).all()
         by_source = {r.source_id: r for r in runs}

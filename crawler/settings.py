@@ -7,6 +7,7 @@ Values marked *from config* are taken from the regwatch settings file
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 BOT_NAME = "regwatch"
@@ -32,6 +33,9 @@ COOKIES_ENABLED = False
 HTTPCACHE_ENABLED = False               # never cache in production: conditional GET does the saving
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
+CONCURRENT_ITEMS = 4                    # items of one response in the pipelines at once (default 100 costs CPU)
+LOG_FORMATTER = "crawler.logformatter.RegwatchLogFormatter"
+DEFAULT_DROPITEM_LOG_LEVEL = "INFO"     # skipped duplicates are routine, not warnings
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ConditionalGetMiddleware": 570,
@@ -54,6 +58,8 @@ REGWATCH_SOURCES_FILE = None            # sources_file
 REGWATCH_WINDOW_DAYS = 30               # crawl.window_days: older articles are not fetched
 REGWATCH_MAX_LIST_PAGES = 5             # crawl.max_list_pages
 REGWATCH_PROGRESS = False               # one line per stored article on stderr
+# Worker processes for extraction + classification during `regwatch crawl` (0 = in-process).
+REGWATCH_PROCESS_WORKERS = 1 if (os.cpu_count() or 1) > 1 else 0
 
 # Optional browser path for sites behind a JavaScript challenge (sources with options.browser):
 # install scrapy-playwright and a browser, then these handlers are switched on by scrapy_settings().

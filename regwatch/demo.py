@@ -66,6 +66,7 @@ class DemoServer:
 class _Handler(BaseHTTPRequestHandler):
     site: DemoServer
     server_version = "regwatch-demo/1"
+    protocol_version = "HTTP/1.1"  # keep-alive, as real sites do
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
         return

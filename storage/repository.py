@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage import matching
@@ -53,6 +54,22 @@ class SaveResult:
     merged_cases: int
 
 
+_TWIN_BY_FINGERPRINT = (select(Case.id).where(Case.fingerprint == bindparam("fingerprint"),
+                                              Case.article_id != bindparam("article_id")).order_by(Case.id).limit(1))
+
+
+@lru_cache(maxsize=8)
+def _twin_candidates(with_fine: bool, with_province: bool, with_date: bool) -> Select[Any]:
+    """Recent cases of other articles with the same authority, organisation fine and province."""
+    query = select(Case.id, Case.summary).where(
+        Case.article_id != bindparam("article_id"), Case.authority == bindparam("authority"),
+        Case.fine_org_yuan == bindparam("fine") if with_fine else Case.fine_org_yuan.is_(None),
+        Case.province == bindparam("province") if with_province else Case.province.is_(None))
+    if with_date:
+        query = query.where(Case.published_at.between(bindparam("after"), bindparam("before")))
+    return query.order_by(Case.id.desc()).limit(50)
+
+
 def _case_values(card: dict[str, Any], published_at: datetime | None) -> dict[str, Any]:
     values = {k: card.get(k) for k in CASE_FIELDS}
     for k in ("subject", "nature", "impact", "statutes", "penalties", "fine_person_yuan", "keywords"):
@@ -82,9 +99,15 @@ class ArticleStore:
                 found.update(s.scalars(select(Article.canonical_url).where(Article.canonical_url.in_(chunk))))
         return found
 
-    def has_content_hash(self, content_hash: str) -> bool:
-        with Session(self.engine) as s:
-            return s.scalar(select(Article.id).where(Article.content_hash == content_hash).limit(1)) is not None
+    def find_duplicate(self, canonical_url: str, content_hash: str) -> str | None:
+        """Why an article would be a duplicate: 'url' (already stored), 'text' (same text elsewhere), or None."""
+        query = (select(Article.canonical_url).where(or_(Article.canonical_url == canonical_url,
+                                                         Article.content_hash == content_hash)).limit(2))
+        with self.engine.connect() as conn:
+            found = list(conn.scalars(query))
+        if not found:
+            return None
+        return "url" if canonical_url in found else "text"
 
     def get_validators(self, url: str) -> tuple[str | None, str | None]:
         """The (ETag, Last-Modified) last seen for ``url``."""
@@ -119,11 +142,12 @@ class ArticleStore:
             else:
                 for k, v in values.items():
                     setattr(row, k, v)
-            case_ids, new, merged = self._save_cases(s, row, cases)
+            case_ids, new, merged = self._save_cases(s, row, cases, created)
             return SaveResult(row.id, created, case_ids, new, merged)
 
-    def _save_cases(self, s: Session, article: Article, cards: Sequence[dict[str, Any]]) -> tuple[list[int], int, int]:
-        reports = {r.position: r for r in s.scalars(select(CaseReport).where(CaseReport.article_id == article.id))}
+    def _save_cases(self, s: Session, article: Article, cards: Sequence[dict[str, Any]],
+                    created: bool = False) -> tuple[list[int], int, int]:
+        reports = {} if created else {r.position: r for r in s.scalars(select(CaseReport).where(CaseReport.article_id == article.id))}
         case_ids: list[int] = []
         new = merged = 0
         for pos, card in enumerate(cards):
@@ -143,11 +167,11 @@ class ArticleStore:
                 s.flush()
             twin = self._find_twin(s, article, values)
             if twin is not None:
-                s.add(CaseReport(case_id=twin.id, article_id=article.id, position=pos))
-                case_ids.append(twin.id)
+                s.add(CaseReport(case_id=twin, article_id=article.id, position=pos))
+                case_ids.append(twin)
                 merged += 1
                 continue
-            case = s.scalar(select(Case).where(Case.article_id == article.id, Case.position == pos))
+            case = None if created else s.scalar(select(Case).where(Case.article_id == article.id, Case.position == pos))
             if case is None:
                 case = Case(article_id=article.id, position=pos, **values)
                 s.add(case)
@@ -164,29 +188,27 @@ class ArticleStore:
         return case_ids, new, merged
 
     @staticmethod
-    def _find_twin(s: Session, article: Article, values: dict[str, Any]) -> Case | None:
-        """A stored case of another article that reports the same real-world case, if any."""
+    def _find_twin(s: Session, article: Article, values: dict[str, Any]) -> int | None:
+        """The id of a stored case of another article that reports the same real-world case, if any."""
         if values["fingerprint"]:
-            twin = s.scalar(select(Case).where(Case.fingerprint == values["fingerprint"],
-                                               Case.article_id != article.id).order_by(Case.id).limit(1))
+            twin = s.scalar(_TWIN_BY_FINGERPRINT, {"fingerprint": values["fingerprint"], "article_id": article.id})
             if twin is not None:
                 return twin
         if not values["authority"] or not values["summary"]:
             return None
-        query = select(Case).where(Case.article_id != article.id, Case.authority == values["authority"],
-                                   Case.fine_org_yuan == values["fine_org_yuan"] if values["fine_org_yuan"]
-                                   else Case.fine_org_yuan.is_(None))
-        query = query.where(Case.province == values["province"] if values["province"] else Case.province.is_(None))
+        params = {"article_id": article.id, "authority": values["authority"], "fine": values["fine_org_yuan"],
+                  "province": values["province"]}
         if values["published_at"] is not None:
-            window = matching.date_window()
-            query = query.where(Case.published_at.between(values["published_at"] - window, values["published_at"] + window))
+            params |= {"after": values["published_at"] - matching.date_window(),
+                       "before": values["published_at"] + matching.date_window()}
+        query = _twin_candidates(bool(values["fine_org_yuan"]), bool(values["province"]), values["published_at"] is not None)
         threshold = (matching.MIN_SIMILARITY_WITH_FINE if values["fine_org_yuan"]
                      else matching.MIN_SIMILARITY_WITHOUT_FINE)
         best, best_score = None, threshold
-        for candidate in s.scalars(query.order_by(Case.id.desc()).limit(50)):
-            score = matching.text_similarity(values["summary"], candidate.summary)
+        for case_id, summary in s.execute(query, params):
+            score = matching.text_similarity(values["summary"], summary)
             if score >= best_score:
-                best, best_score = candidate, score
+                best, best_score = case_id, score
         return best
 
     @staticmethod

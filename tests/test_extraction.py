@@ -98,8 +98,9 @@ def test_missing_selector_falls_back_to_trafilatura_and_says_so():
 
 
 def test_garbage_is_not_a_crash():
-    art = ArticleExtractor().extract("\x00\x01", "http://x/")
-    assert art.text == ""
+    for garbage in ("\x00\x01", "", "<<<>>>", "<html><body></body></html>"):
+        art = ArticleExtractor().extract(garbage, "http://x/")
+        assert len(art.text) < 20 and art.published_at is None
 
 
 def test_content_hash_ignores_whitespace():

@@ -138,8 +138,9 @@ def test_a_failed_write_loses_nothing(engine, store, monkeypatch):
 def test_lookups_for_incremental_crawling(store):
     store.save_article(article("https://a.example/1", text="甲"), [])
     assert store.known_urls(["https://a.example/1", "https://a.example/2"]) == {"https://a.example/1"}
-    assert store.has_content_hash("h-https://a.example/1-甲")
-    assert not store.has_content_hash("nope")
+    assert store.find_duplicate("https://a.example/1", "other-hash") == "url"
+    assert store.find_duplicate("https://a.example/9", "h-https://a.example/1-甲") == "text"
+    assert store.find_duplicate("https://a.example/9", "nope") is None
     assert store.get_validators("https://a.example/list") == (None, None)
     store.set_validators("https://a.example/list", '"etag-1"', "Mon, 02 Nov 2026 08:00:00 GMT")
     store.set_validators("https://a.example/list", '"etag-2"', None)
