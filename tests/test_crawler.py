@@ -208,3 +208,16 @@ def test_unknown_source_is_a_clear_error(tmp_path):
         config = make_config(tmp_path, server.base_url)
         proc = regwatch(config, "crawl", "--source", "nope", check=False)
     assert proc.returncode == 2 and "unknown source id 'nope'" in proc.stderr
+
+
+def test_run_is_one_full_cycle_ending_in_a_digest(tmp_path):
+    with DemoServer() as server:
+        config = make_config(tmp_path, server.base_url)
+        first = regwatch(config, "run", "--quiet", "--source", "wx-xianwangjing")
+        again = regwatch(config, "run", "--quiet", "--source", "wx-xianwangjing")
+    digests = sorted((tmp_path / "digests").glob("digest-*.html"))
+    assert len(digests) == 1 and "digest:" in first.stdout
+    html = digests[0].read_text(encoding="utf-8")
+    cases = sum(e["cases"] for e in EXPECTED if e["source"] == "xianwangjing")
+    assert f"<p>{cases} 个新案例" in html and html.count("<h3>") == cases
+    assert "no new cases since the last digest" in again.stdout
