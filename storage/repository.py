@@ -273,6 +273,12 @@ class CrawlRunLog:
             run.pages_fetched, run.new_articles, run.skipped, run.errors = pages_fetched, new_articles, skipped, errors
             run.status, run.message, run.selector_misses = status, message[:5000], selector_misses
 
+    def has_completed(self, source_id: str) -> bool:
+        """Whether the source ever finished a crawl with status ok."""
+        with Session(self.engine) as s:
+            return s.scalar(select(CrawlRun.id).where(CrawlRun.source_id == source_id, CrawlRun.status == "ok")
+                            .limit(1)) is not None
+
     def health(self, source_id: str, history: int = 10) -> SourceHealth:
         """Latest run plus warnings: blocked, errors, selectors matching nothing, or silence after yield."""
         with Session(self.engine) as s:

@@ -221,3 +221,26 @@ def test_run_is_one_full_cycle_ending_in_a_digest(tmp_path):
     cases = sum(e["cases"] for e in EXPECTED if e["source"] == "xianwangjing")
     assert f"<p>{cases} 个新案例" in html and html.count("<h3>") == cases
     assert "no new cases since the last digest" in again.stdout
+
+
+def test_secrss_tag_and_author_filters(tmp_path):
+    with DemoServer() as server:
+        config = make_config(tmp_path, server.base_url, [
+            {"id": "secrss-cases", "name": "secrss 执法案例", "kind": "secrss", "authority": "媒体",
+             "start_urls": ["{{BASE}}/secrss/api/articles"], "options": {"tag": "执法案例"}},
+            {"id": "secrss-gab", "name": "secrss 公安部网安局", "kind": "secrss", "authority": "公安",
+             "start_urls": ["{{BASE}}/secrss/api/articles"], "options": {"author": "公安部网安局"}},
+        ])
+        regwatch(config, "crawl", "--quiet", "--source", "secrss-gab")
+        regwatch(config, "crawl", "--quiet", "--source", "secrss-cases")
+        hits = [p for p, _ in server.hits]
+    items = json.loads((DEMO_DIR / "site" / "secrss" / "articles.json").read_text(encoding="utf-8"))
+    tagged = {i["id"] for i in items if "执法案例" in [t["title"] for t in i["tags"]]}
+    by_author = {i["id"] for i in items if i["author"] == "公安部网安局"}
+    with Session(make_engine(f"sqlite:///{tmp_path / 'rw.db'}")) as s:
+        rows = s.execute(select(Article.source_id, Article.url)).all()
+    got = {src: {int(url.rsplit("/", 1)[1]) for s_, url in rows if s_ == src} for src in ("secrss-cases", "secrss-gab")}
+    assert got["secrss-gab"] == by_author
+    assert got["secrss-cases"] == tagged - by_author
+    assert any("/secrss/api/articles/group?author=" in p for p in hits)
+    assert all("tag=" in p for p in hits if p.startswith("/secrss/api/articles?"))

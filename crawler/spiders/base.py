@@ -15,7 +15,7 @@ from crawler.extraction import canonical_url, parse_published
 from crawler.items import ArticleItem
 from crawler.middlewares import validator_key
 from regwatch.config import ConfigError, SourceConfig
-from storage.repository import ArticleStore
+from storage.repository import ArticleStore, CrawlRunLog
 
 
 @dataclass
@@ -66,7 +66,11 @@ class SourceSpider(scrapy.Spider):
         problems += [f"{where}.{k}: required for kind {self.kind}" for k in missing]
         if problems:
             raise ConfigError(settings.get("REGWATCH_SOURCES_FILE"), problems)
-        self.store = ArticleStore(engine_for(settings))
+        engine = engine_for(settings)
+        self.store = ArticleStore(engine)
+        # A source's first complete crawl back-fills its window even past articles other sources
+        # already stored; after that, paging stops at the first stored article.
+        self.incremental = CrawlRunLog(engine).has_completed(self.source.id)
         self.window_start = datetime.now(timezone.utc) - timedelta(days=settings.getint("REGWATCH_WINDOW_DAYS", 30))
         self.max_list_pages = settings.getint("REGWATCH_MAX_LIST_PAGES", 5)
         self.selectors = {
@@ -86,7 +90,8 @@ class SourceSpider(scrapy.Spider):
         """Requests for the entries not yet stored and inside the crawl window.
 
         Returns (requests, more): ``more`` is False once this page held an already-stored or
-        too-old entry — paging stops there (incremental crawl). Every unknown entry of the page
+        too-old entry — paging stops there (incremental crawl; on the source's first complete
+        crawl only the window and ``max_list_pages`` stop it). Every unknown entry of the page
         is still fetched, so a pinned old item at the top does not hide new ones below it.
         """
         entries = [e for e in entries if e.url]
@@ -105,7 +110,7 @@ class SourceSpider(scrapy.Spider):
             published = parse_published(entry.date) if entry.date else None
             if url in known:
                 stats.inc_value("regwatch/articles_known")
-                more = False
+                more = more and not self.incremental
             elif published is not None and published < self.window_start:
                 stats.inc_value("regwatch/articles_too_old")
                 more = False
