@@ -14,12 +14,17 @@ _lock = Lock()
 
 
 def engine_for(settings: BaseSettings) -> Engine:
-    """One engine per database URL per process, on a schema that is up to date."""
-    from storage.db import ensure_schema_current, make_engine
-
+    """The engine of the crawl's database (``REGWATCH_DATABASE_URL``)."""
     url = settings.get("REGWATCH_DATABASE_URL")
     if not url:
         raise ConfigError("crawler settings", ["REGWATCH_DATABASE_URL: not set"])
+    return engine_for_url(url)
+
+
+def engine_for_url(url: str) -> Engine:
+    """One engine per database URL per process, on a schema that is up to date."""
+    from storage.db import ensure_schema_current, make_engine
+
     with _lock:
         if url not in _engines:
             engine = make_engine(url)

@@ -1,6 +1,6 @@
 """Item pipelines, in order: extract → dedupe → classify → store.
 
-Extraction and classification run in ``crawler.workers`` (worker processes when ``run_crawl``
+Extraction, classification and the store transaction run in ``crawler.workers`` (worker processes when ``run_crawl``
 started them, else in-process).
 
 Each does one job and counts what it did in the crawl stats (``regwatch/…``); the run's health
@@ -83,15 +83,16 @@ class StorePipeline(_Pipeline):
 
     def __init__(self, crawler: Any):
         super().__init__(crawler)
-        self.store = ArticleStore(engine_for(crawler.settings))
+        self.database_url = crawler.settings.get("REGWATCH_DATABASE_URL")
+        engine_for(crawler.settings)  # fail early on a missing or outdated schema
 
-    def process_item(self, item: ArticleItem, spider: Any = None) -> ArticleItem:
+    async def process_item(self, item: ArticleItem, spider: Any = None) -> ArticleItem:
         record = ArticleRecord(
             canonical_url=item.canonical_url, url=item.url, source_id=item.source_id, title=item.title,
             text=item.text, published_at=item.published_at, fetched_at=datetime.now(timezone.utc),
             content_hash=item.content_hash, raw_size=item.raw_size, is_enforcement=item.is_enforcement,
             reasons=item.reasons)
-        result = self.store.save_article(record, item.cases)
+        result = await workers.call(workers.store_article, self.database_url, record, item.cases)
         item.article_id, item.new_cases, item.merged_cases = result.article_id, result.new_cases, result.merged_cases
         self.stats.inc_value("regwatch/articles_new" if result.created else "regwatch/articles_updated")
         self.stats.inc_value("regwatch/cases_new", result.new_cases)

@@ -1,7 +1,7 @@
-"""CPU-heavy pipeline steps (extraction, classification) run in worker processes.
+"""CPU-heavy pipeline steps (extraction, classification, the store transaction) in a worker process.
 
-Scrapy downloads and stores on one event loop; handing the per-page CPU work to a worker
-process lets the loop keep the connections busy and uses a second core. ``run_crawl`` starts the
+Scrapy downloads on one event loop; handing the per-page CPU work to a worker process lets the
+loop keep the connections busy and uses a second core. ``run_crawl`` starts the
 pool (``REGWATCH_PROCESS_WORKERS``; 0 = everything in-process, which is also what a standalone
 ``scrapy crawl`` does) and stops it when the crawl ends.
 """
@@ -14,7 +14,9 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
+from crawler.context import engine_for_url
 from crawler.extraction import ArticleExtractor, ExtractedArticle, PageSelectors, decode_html
+from storage.repository import ArticleRecord, ArticleStore, SaveResult
 
 T = TypeVar("T")
 _pool: ProcessPoolExecutor | None = None
@@ -72,3 +74,8 @@ def classify_article(title: str, text: str) -> tuple[bool, list[str], list[dict[
     _warm_up()
     result = _classifier.classify(title, text)
     return result.is_enforcement, list(result.reasons), [card.to_dict() for card in result.cases]
+
+
+def store_article(database_url: str, record: ArticleRecord, cases: list[dict[str, Any]]) -> SaveResult:
+    """Write the article and its cases (one transaction)."""
+    return ArticleStore(engine_for_url(database_url)).save_article(record, cases)
