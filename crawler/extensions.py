@@ -24,6 +24,8 @@ def run_status(stats: dict[str, Any], reason: str) -> tuple[str, str]:
         return "error", f"crawl stopped early ({reason}); {summary}"
     if g("list_items") == 0 and g("selector_misses"):
         return "selectors_broken", f"list selectors matched nothing; {summary}"
+    if g("article_pages") and g("item_errors") >= g("article_pages"):
+        return "error", f"no article could be processed; {summary}"
     if g("article_pages") and g("articles_empty") == g("article_pages"):
         return "selectors_broken", f"no article text found on any page; {summary}"
     if g("list_items") == 0 and g("not_modified") == 0:

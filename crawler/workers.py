@@ -9,9 +9,11 @@ pool (``REGWATCH_PROCESS_WORKERS``; 0 = everything in-process, which is also wha
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from crawler.context import engine_for_url
@@ -19,6 +21,7 @@ from crawler.extraction import ArticleExtractor, ExtractedArticle, PageSelectors
 from storage.repository import ArticleRecord, ArticleStore, SaveResult
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 _pool: ProcessPoolExecutor | None = None
 _extractor: ArticleExtractor | None = None
 _classifier: Any = None
@@ -42,10 +45,18 @@ def stop() -> None:
 
 
 async def call(fn: Callable[..., T], *args: Any) -> T:
-    """``fn(*args)`` in a worker process when a pool runs, else right here."""
-    if _pool is None:
-        return fn(*args)
-    return await asyncio.wrap_future(_pool.submit(fn, *args))
+    """``fn(*args)`` in a worker process when a pool runs, else right here.
+
+    If the worker process dies (killed, out of memory), the crawl carries on in-process.
+    """
+    global _pool
+    if _pool is not None:
+        try:
+            return await asyncio.wrap_future(_pool.submit(fn, *args))
+        except BrokenProcessPool:
+            logger.warning("the worker process died; continuing in-process")
+            _pool = None
+    return fn(*args)
 
 
 def _warm_up() -> None:

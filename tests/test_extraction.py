@@ -154,6 +154,7 @@ def test_extraction_config_errors_name_the_key(tmp_path):
     ({"regwatch/not_modified": 1}, "finished", "ok"),
     ({"regwatch/list_items": 4, "regwatch/articles_new": 4}, "finished", "ok"),
     ({"regwatch/list_items": 4}, "shutdown", "error"),
+    ({"regwatch/list_items": 2, "regwatch/article_pages": 2, "regwatch/item_errors": 2}, "finished", "error"),
 ])
 def test_run_status(stats, reason, status):
     assert run_status(stats, reason)[0] == status
