@@ -89,6 +89,13 @@ class EnforcementClassifier:
         resp = require(rules, "labels", "responsibility", dict)
         self.management = compile_regex(rules, "labels", "responsibility.management", resp.get("management"))
         self.protection = compile_regex(rules, "labels", "responsibility.protection", resp.get("protection"))
+        self.recent = (compile_regex(rules, "labels", "responsibility.recent", resp["recent"])
+                       if resp.get("recent") else None)
+        self.recent_no_org = str(resp.get("recent_no_org") or "公开资料未明确")
+        single = rules["labels"]["impact"].get("recent_single") or {}
+        self.impact_recent = (compile_regex(rules, "labels", "impact.recent_single.text", single["text"])
+                              if single.get("text") else None)
+        self.impact_order = [str(x) for x in single.get("order") or []]
         dom = require(rules, "labels", "domain", dict)
         self.personal = compile_regex(rules, "labels", "domain.personal", dom.get("personal"))
         self.two_checks = compile_regex(rules, "labels", "one_case_two_checks",
@@ -131,7 +138,8 @@ class EnforcementClassifier:
         if "机构犯罪" in nature:
             responsibility = "机构犯罪"
         elif "政企机构" not in subject:
-            responsibility = "公开资料未明确"
+            responsibility = (self.recent_no_org if self.recent is not None and self.recent.search(text)
+                              else "公开资料未明确")
         elif len(self.management.findall(text)) > len(self.protection.findall(text)):
             responsibility = "未履行安全管理义务"
         else:
@@ -147,7 +155,7 @@ class EnforcementClassifier:
             industry=self.scorers["industry"].single(" ".join([title, *ORG_NAME.findall(text)[:3]]), text),
             subject=subject,
             nature=nature,
-            impact=self.scorers["impact"].multi_labels(title, text),
+            impact=self._impact(title, text),
             statutes=statutes,
             responsibility=responsibility,
             domain=domain,
@@ -164,6 +172,13 @@ class EnforcementClassifier:
         )
         card.fingerprint = self._fingerprint(card, text)
         return card
+
+    def _impact(self, title: str, text: str) -> list[str]:
+        impact = self.scorers["impact"].multi_labels(title, text)
+        if len(impact) > 1 and self.impact_recent is not None and self.impact_recent.search(text):
+            ranked = [x for x in self.impact_order if x in impact]
+            return ranked[:1] or impact[:1]
+        return impact
 
     def _subject(self, scored: list[str], nature: list[str], insider: bool, text: str) -> list[str]:
         """Who broke the law: the insider, the organisation, or the outside offenders."""

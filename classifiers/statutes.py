@@ -10,7 +10,10 @@ from .rules import Rules, RulesError, compile_regex, require
 NUM = r"[\d零〇一二两三四五六七八九十百千]+"
 ARTICLE = re.compile(rf"(?:第)?({NUM}(?:\s*[、，,和及与]\s*(?:第)?{NUM})*)\s*条(之[一二三四五六七八九])?")
 BOOK_TITLE = re.compile(r"《([^《》]{1,40})》")
-BARE_LAW = re.compile(r"(?<![《\u4e00-\u9fa5])(?:中华人民共和国)?(刑法|网络安全法|数据安全法|个人信息保护法)(?=第)")
+# A law named without 《》 ("依据网络安全法第五十九条", "个人信息保护法 第66条"): at the start of a
+# phrase or right after a verb of citing (依据/根据, 依照/按照, 违反, 触犯) or a conjunction.
+BARE_LAW = re.compile(r"(?:(?<![《\u4e00-\u9fa5])|(?<=[据照反犯了和及与]))(?:中华人民共和国)?"
+                      r"(刑法|网络安全法|数据安全法|个人信息保护法)(?=\s*第)")
 SPAN_END = re.compile(r"[《。；;]")
 STATUTE_KEY = re.compile(r"^[^:]+:\d+(之[一二三四五六七八九])?$")
 
@@ -51,6 +54,8 @@ class StatuteExtractor:
         self.rewrites = [self._rule(rules, f"rewrites[{i}]", r)
                          for i, r in enumerate(rules["statutes"].get("rewrites") or [])]
         self.known_laws = set(self.aliases.values())
+        same = rules["statutes"].get("same_law")
+        self.same_law = (compile_regex(rules, "statutes", "same_law", f"(?:{same})(?=\\s*第)") if same else None)
         self.law_only: dict[str, list[InferenceRule]] = {
             law: [self._rule(rules, f"law_only_defaults.{law}[{i}]", r) for i, r in enumerate(items)]
             for law, items in require(rules, "statutes", "law_only_defaults", dict).items()
@@ -83,8 +88,13 @@ class StatuteExtractor:
         law_only: set[str] = set()
         starts = [(m.end(), m.group(1)) for m in BOOK_TITLE.finditer(text)]
         starts += [(m.end(), m.group(1)) for m in BARE_LAW.finditer(text)]
+        if self.same_law is not None:
+            starts += [(m.end(), "") for m in self.same_law.finditer(text)]
+        last = ""
         for end, raw_name in sorted(starts):
-            law = self.normalise_law(raw_name)
+            # "依据该法第六十六条" refers to the law named last
+            law = self.normalise_law(raw_name) if raw_name else last
+            last = law or last
             if law not in self.known_laws:
                 continue
             stop = SPAN_END.search(text, end)
