@@ -147,7 +147,7 @@ class StatuteExtractor:
         for round_ in range(2):
             present, waiting = set(result), []
             for rule in pending:
-                if rule.applies(present, text):
+                if (rule.nature is None or rule.nature in nature) and rule.applies(present, text):
                     result.extend(rule.add)
                 elif rule.when and round_ == 0:
                     waiting.append(rule)  # only rules that need a statute can change on the next round
