@@ -96,6 +96,9 @@ class EnforcementClassifier:
         self.impact_recent = (compile_regex(rules, "labels", "impact.recent_single.text", single["text"])
                               if single.get("text") else None)
         self.impact_order = [str(x) for x in single.get("order") or []]
+        attacked = rules["labels"].get("attacked_org") or {}
+        self.attacked = {k: compile_regex(rules, "labels", f"attacked_org.{k}", attacked[k])
+                         for k in ("text", "attack", "gang") if attacked.get(k)}
         dom = require(rules, "labels", "domain", dict)
         self.personal = compile_regex(rules, "labels", "domain.personal", dom.get("personal"))
         self.two_checks = compile_regex(rules, "labels", "one_case_two_checks",
@@ -135,6 +138,11 @@ class EnforcementClassifier:
         insider = bool(self.insider.search(text))
         nature = self._nature(self.scorers["nature"].scores(title, text), subject, insider)
         subject = self._subject(subject, nature, insider, text)
+        own_nature = nature  # statutes follow the organisation's own failure, not the attack on it
+        if (len(self.attacked) == 3 and subject == ["政企机构"] and nature == ["建设运维管理疏失"]
+                and self.attacked["text"].search(text) and self.attacked["attack"].search(text)):
+            subject = subject + ["黑产团伙" if self.attacked["gang"].search(text) else "个人黑客"]
+            nature = nature + ["外部入侵"]
         if "机构犯罪" in nature:
             responsibility = "机构犯罪"
         elif "政企机构" not in subject:
@@ -144,7 +152,7 @@ class EnforcementClassifier:
             responsibility = "未履行安全管理义务"
         else:
             responsibility = "未履行安全保护义务"
-        statutes = self.statutes.extract(f"{title}\n{text}", ["内部人员"] if insider else nature)
+        statutes = self.statutes.extract(f"{title}\n{text}", ["内部人员"] if insider else own_nature)
         if any(s.startswith("数据安全法") for s in statutes) or not self.personal.search(text):
             domain = "数据安全"
         else:
