@@ -96,6 +96,7 @@ class EnforcementClassifier:
         self.impact_recent = (compile_regex(rules, "labels", "impact.recent_single.text", single["text"])
                               if single.get("text") else None)
         self.impact_order = [str(x) for x in single.get("order") or []]
+        self.impact_recent_default = [str(x) for x in single.get("default") or []]
         attacked = rules["labels"].get("attacked_org") or {}
         self.attacked = {k: compile_regex(rules, "labels", f"attacked_org.{k}", attacked[k])
                          for k in ("text", "attack", "gang") if attacked.get(k)}
@@ -182,8 +183,14 @@ class EnforcementClassifier:
         return card
 
     def _impact(self, title: str, text: str) -> list[str]:
-        impact = self.scorers["impact"].multi_labels(title, text)
-        if len(impact) > 1 and self.impact_recent is not None and self.impact_recent.search(text):
+        scorer = self.scorers["impact"]
+        if self.impact_recent is None or not self.impact_recent.search(text):
+            return scorer.multi_labels(title, text)
+        scores = scorer.scores(title, text)
+        if self.impact_recent_default and not any(scores[r.label] >= r.threshold for r in scorer.rules):
+            return list(self.impact_recent_default)
+        impact = scorer.multi_labels(title, text)
+        if len(impact) > 1:
             ranked = [x for x in self.impact_order if x in impact]
             return ranked[:1] or impact[:1]
         return impact

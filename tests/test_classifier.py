@@ -496,3 +496,33 @@ def test_draft_provision_is_no_case(clf):
     result = clf.classify("网信办就条例公开征求意见", "征求意见稿规定，数据处理者违反本条例规定的，由有关主管部门责令改正，"
                           "给予警告，可以并处五万元以上五十万元以下罚款。")
     assert not result.is_enforcement
+
+
+def test_penalty_on_any_organisation_noun_is_a_case(clf):
+    assert clf.classify("", "网安支队依据《网络安全法》第五十九条，对该出版社罚款人民币一万元。").is_enforcement
+
+
+def test_staff_acting_against_rules_are_insiders(clf):
+    case = one(clf, "2024年，某市网信办约谈某银行分行，针对其柜台工作人员违规留存客户证件照片的问题，对该分行责令整改。")
+    assert case.insider and "内部人员" in case.subject and "政企机构" in case.subject
+
+
+def test_court_clerk_is_an_official(clf):
+    case = one(clf, "2021年，被告人孙某系某县人民法院书记员，利用工作便利出售当事人信息，被以侵犯公民个人信息罪判处有期徒刑一年。")
+    assert case.industry == "公检法" and "网络安全法:45" in case.statutes and "网络安全法:44" not in case.statutes
+
+
+def test_organisation_sending_personal_information_abroad(clf):
+    case = one(clf, "2024年，某市网信办查明某公司将用户个人信息提供给境外关联公司，依据《个人信息保护法》第六十六条对该公司罚款十万元。")
+    assert case.nature == ["机构犯罪"] and "个人信息保护法:38" in case.statutes
+
+
+def test_uncited_intrusion_by_software_that_bypasses_checks(clf):
+    case = one(clf, "2022年，某市公安局打掉一个使用抢票软件绕过购票系统验证的黄牛团伙，抓获犯罪嫌疑人8名。")
+    assert "网络安全法:27" in case.statutes
+
+
+def test_recent_case_without_scope_words_is_public(clf):
+    text = "{}年，某研究所服务器开放远程端口，公安机关对该研究所给予警告。"
+    assert one(clf, text.format("2024")).impact == ["公众利益"]
+    assert one(clf, text.format("2019")).impact == ["政企机构利益"]
