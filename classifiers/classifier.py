@@ -189,7 +189,7 @@ class EnforcementClassifier:
         scores = scorer.scores(title, text)
         if self.impact_recent_default and not any(scores[r.label] >= r.threshold for r in scorer.rules):
             return list(self.impact_recent_default)
-        impact = scorer.multi_labels(title, text)
+        impact = scorer.multi_labels(title, text, scores)
         if len(impact) > 1:
             ranked = [x for x in self.impact_order if x in impact]
             return ranked[:1] or impact[:1]

@@ -59,8 +59,8 @@ class LabelScorer:
         best = max(scores, key=scores.__getitem__)
         return best if scores[best] > 0 else str(self.default)
 
-    def multi_labels(self, title: str, text: str) -> list[str]:
-        scores = self.scores(title, text)
+    def multi_labels(self, title: str, text: str, scores: dict[str, float] | None = None) -> list[str]:
+        scores = scores if scores is not None else self.scores(title, text)
         reached = [r for r in self.rules if scores[r.label] >= r.threshold]
         chosen = [r.label for r in reached if r.exclusive][:1] or [r.label for r in reached]
         return chosen or list(self.default or [])
