@@ -526,3 +526,13 @@ def test_recent_case_without_scope_words_is_public(clf):
     text = "{}年，某研究所服务器开放远程端口，公安机关对该研究所给予警告。"
     assert one(clf, text.format("2024")).impact == ["公众利益"]
     assert one(clf, text.format("2019")).impact == ["政企机构利益"]
+
+
+def test_summoned_organisation_is_a_subject(clf):
+    case = one(clf, "2024年，某市网信办约谈某物流公司负责人，针对其客服人员违规出售用户信息的问题，责令立即整改。")
+    assert "政企机构" in case.subject and "内部人员" in case.subject
+
+
+def test_log_retention_under_the_data_security_law_rests_on_csl_21(clf):
+    case = one(clf, "2024年，某公司服务器日志仅保留7天，公安机关依据《数据安全法》第二十七条、第四十五条对该公司给予警告。")
+    assert "网络安全法:21" in case.statutes
