@@ -529,7 +529,7 @@ def test_recent_case_without_scope_words_is_public(clf):
 
 
 def test_summoned_organisation_is_a_subject(clf):
-    case = one(clf, "2024年，某市网信办约谈某物流公司负责人，针对其工作人员违规出售用户信息的问题，责令立即整改。")
+    case = one(clf, "2024年，某市网信办约谈某物流公司负责人，责令立即整改。经查，多名工作人员违规出售用户信息。")
     assert "政企机构" in case.subject and "内部人员" in case.subject
 
 
