@@ -536,3 +536,8 @@ def test_summoned_organisation_is_a_subject(clf):
 def test_log_retention_under_the_data_security_law_rests_on_csl_21(clf):
     case = one(clf, "2024年，某公司服务器日志仅保留7天，公安机关依据《数据安全法》第二十七条、第四十五条对该公司给予警告。")
     assert "网络安全法:21" in case.statutes
+
+
+@pytest.mark.parametrize("text", ["新规明确，对该类违法行为处以十万元以下罚款。", "专家表示，对该条款罚款额度的设定体现了过罚相当原则。"])
+def test_provision_and_commentary_are_no_case(clf, text):
+    assert not clf.classify("", text).is_enforcement
