@@ -119,11 +119,18 @@ class EnforcementClassifier:
     def classify(self, title: str, text: str) -> ArticleResult:
         title = (title or "")[:MAX_TITLE_CHARS].strip()
         text = (text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n")
-        segments = self.splitter.split(text, lambda item: bool(self.detector.evidence(item)))
+        seen: dict[str, list[str]] = {}  # the splitter and the loop ask about the same segments
+
+        def evidence_of(item: str) -> list[str]:
+            if item not in seen:
+                seen[item] = self.detector.evidence(item)
+            return seen[item]
+
+        segments = self.splitter.split(text, lambda item: bool(evidence_of(item)))
         multi = len(segments) > 1
         cases, reasons = [], []
         for segment in segments:
-            evidence = self.detector.evidence(segment.text)
+            evidence = evidence_of(segment.text)
             if not evidence:
                 continue
             reasons.extend(evidence[:2])
