@@ -11,10 +11,19 @@ from crawler.context import engine_for
 from storage.repository import CrawlRunLog, sync_sources
 
 
+def _count(stats: dict[str, Any], key: str) -> int:
+    return stats.get(f"regwatch/{key}", 0) or 0
+
+
+def run_errors(stats: dict[str, Any]) -> int:
+    """Failed requests (after retries), spider exceptions and pipeline errors of a crawl."""
+    return _count(stats, "request_errors") + (stats.get("spider_exceptions/count", 0) or 0) + _count(stats, "item_errors")
+
+
 def run_status(stats: dict[str, Any], reason: str) -> tuple[str, str]:
     """(status, message) of a finished crawl from its stats; statuses as in ``storage.repository.RUN_STATUSES``."""
-    g = lambda key: stats.get(f"regwatch/{key}", 0) or 0  # noqa: E731
-    errors = g("request_errors") + (stats.get("spider_exceptions/count", 0) or 0) + g("item_errors")
+    g = lambda key: _count(stats, key)  # noqa: E731
+    errors = run_errors(stats)
     summary = (f"list items {g('list_items')}, already stored {g('articles_known')}, new {g('articles_new')}, "
                f"cases {g('cases_new')} new + {g('cases_merged')} merged, not modified {g('not_modified')}, "
                f"errors {errors}")
@@ -66,12 +75,12 @@ class CrawlRunRecorder:
             return
         stats = self.crawler.stats.get_stats()
         status, message = run_status(stats, reason)
-        g = lambda key: stats.get(f"regwatch/{key}", 0) or 0  # noqa: E731
         self._log().finish(
             self.run_id, pages_fetched=stats.get("downloader/response_count", 0) or 0,
-            new_articles=g("articles_new"), skipped=g("articles_known") + g("articles_skipped"),
-            errors=g("request_errors") + (stats.get("spider_exceptions/count", 0) or 0) + g("item_errors"),
-            status=status, message=message, selector_misses=g("selector_misses"))
+            new_articles=_count(stats, "articles_new"),
+            skipped=_count(stats, "articles_known") + _count(stats, "articles_skipped"),
+            errors=run_errors(stats), status=status, message=message,
+            selector_misses=_count(stats, "selector_misses"))
 
 
 class ProgressReporter:

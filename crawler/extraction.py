@@ -10,7 +10,7 @@ import codecs
 import copy
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -260,7 +260,6 @@ class ExtractedArticle:
     method: str  # wechat | selectors | trafilatura
     account: str | None = None
     selector_missed: bool = False
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -307,7 +306,7 @@ class ArticleExtractor:
             doc = lxml.html.document_fromstring(html)
         except (etree.ParserError, ValueError):
             return ExtractedArticle(title=title_hint or "", text="", published_at=parse_published(date_hint),
-                                    method="none", notes=["page could not be parsed as HTML"])
+                                    method="none")
         if self.wechat.looks_like(doc):
             return self.wechat.parse(doc, html)
         result: ExtractedArticle | None = None

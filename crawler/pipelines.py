@@ -1,7 +1,7 @@
 """Item pipelines, in order: extract → dedupe → classify → store.
 
-Extraction, classification and the store transaction run in ``crawler.workers`` (worker processes when ``run_crawl``
-started them, else in-process).
+Extraction, classification and the store transaction run in ``crawler.workers`` (a worker
+process when ``run_crawl`` started one, else in-process).
 
 Each does one job and counts what it did in the crawl stats (``regwatch/…``); the run's health
 record is built from those counts by ``crawler.extensions.CrawlRunRecorder``.
@@ -14,8 +14,8 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
-from crawler.context import engine_for
 from crawler import workers
+from crawler.context import engine_for
 from crawler.extraction import canonical_url, content_hash
 from crawler.items import ArticleItem
 from storage.repository import ArticleRecord, ArticleStore

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from regwatch.config import ConfigError, Settings, SourceConfig, load_sources
@@ -30,7 +29,6 @@ class SourceRun:
     skipped: int
     errors: int
     message: str
-    started_at: datetime | None
 
 
 def select_sources(sources: Sequence[SourceConfig], ids: Sequence[str] | None) -> list[SourceConfig]:
@@ -89,8 +87,7 @@ def run_crawl(settings: Settings, source_ids: Sequence[str] | None = None, *, pr
     for src in chosen:
         r = by_source.get(src.id)
         if r is None:
-            out.append(SourceRun(src.id, "error", 0, 0, 0, 1, "the spider did not start (see the log)", None))
+            out.append(SourceRun(src.id, "error", 0, 0, 0, 1, "the spider did not start (see the log)"))
         else:
-            out.append(SourceRun(src.id, r.status, r.pages_fetched, r.new_articles, r.skipped, r.errors, r.message,
-                                 r.started_at))
+            out.append(SourceRun(src.id, r.status, r.pages_fetched, r.new_articles, r.skipped, r.errors, r.message))
     return out

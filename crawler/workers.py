@@ -1,8 +1,7 @@
 """CPU-heavy pipeline steps (extraction, classification, the store transaction) in a worker process.
 
 Scrapy downloads on one event loop; handing the per-page CPU work to a worker process lets the
-loop keep the connections busy and uses a second core. ``run_crawl`` starts the
-pool (``REGWATCH_PROCESS_WORKERS``; 0 = everything in-process, which is also what a standalone
+loop keep the connections busy and uses a second core. ``run_crawl`` starts the pool (``REGWATCH_PROCESS_WORKERS``; 0 = everything in-process, which is also what a standalone
 ``scrapy crawl`` does) and stops it when the crawl ends.
 """
 
@@ -33,7 +32,7 @@ def start(workers: int) -> None:
     stop()
     if workers > 0:
         _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up)
-        for _ in range(workers):
+        for _ in range(workers):  # spawn (and load jieba) now, while Scrapy starts up
             _pool.submit(_warm_up)
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-#: Cases further apart than this are never the same report.
-MAX_DAYS_APART = 7
+#: Cases published further apart than this are never the same report.
+MAX_APART = timedelta(days=7)
 #: Minimum similarity when both carry the same organisation fine / when neither states a fine.
 MIN_SIMILARITY_WITH_FINE = 0.3
 MIN_SIMILARITY_WITHOUT_FINE = 0.5
@@ -31,6 +31,3 @@ def text_similarity(a: str, b: str) -> float:
         return 0.0
     return len(ga & gb) / len(ga | gb)
 
-
-def date_window() -> timedelta:
-    return timedelta(days=MAX_DAYS_APART)

@@ -199,8 +199,8 @@ class ArticleStore:
         params = {"article_id": article.id, "authority": values["authority"], "fine": values["fine_org_yuan"],
                   "province": values["province"]}
         if values["published_at"] is not None:
-            params |= {"after": values["published_at"] - matching.date_window(),
-                       "before": values["published_at"] + matching.date_window()}
+            params |= {"after": values["published_at"] - matching.MAX_APART,
+                       "before": values["published_at"] + matching.MAX_APART}
         query = _twin_candidates(bool(values["fine_org_yuan"]), bool(values["province"]), values["published_at"] is not None)
         threshold = (matching.MIN_SIMILARITY_WITH_FINE if values["fine_org_yuan"]
                      else matching.MIN_SIMILARITY_WITHOUT_FINE)
