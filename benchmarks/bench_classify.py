@@ -7,11 +7,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 import jieba  # noqa: E402
 
-from classifiers import EnforcementClassifier  # noqa: E402
+from regwatch.classifiers import EnforcementClassifier  # noqa: E402
 
 SHARED_DEV = ROOT.parent / "shared" / "data" / "gold_dev.jsonl"
 FIXTURE = ROOT / "tests" / "fixtures" / "articles_dev.jsonl"

@@ -25,13 +25,12 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from regwatch.demo import DemoServer  # noqa: E402
-from storage.db import make_engine, upgrade_schema  # noqa: E402
+from regwatch.app.demo import DemoServer  # noqa: E402
+from regwatch.storage.db import make_engine, upgrade_schema  # noqa: E402
 
 PER_LIST = 20
-DEMO_SITE = ROOT / "demo" / "site"
+DEMO_SITE = ROOT / "regwatch" / "demo" / "site"
 #: Where the article text starts in each kind of demo page (cac, secrss, GBK provincial, WeChat).
 BODY_MARKERS = ("BodyLabel", "article-body", "article-content", "js_content")
 BODY_SELECTOR = "#BodyLabel, div.article-body, div.article-content"
@@ -39,7 +38,7 @@ BODY_SELECTOR = "#BodyLabel, div.article-body, div.article-content"
 
 def templates() -> list[tuple[bytes, str]]:
     """The demo snapshot's article pages (real site structure and chrome) with their encodings."""
-    from crawler.extraction import decode_html
+    from regwatch.crawler.extraction import decode_html
 
     out = []
     for path in sorted(DEMO_SITE.rglob("*.htm*")):
@@ -80,7 +79,7 @@ def build_site(root: Path, pages: int) -> list[Path]:
 CRAWL = """
 import sys
 from regwatch.config import load_settings
-from crawler.run import run_crawl
+from regwatch.crawler.run import run_crawl
 # Politeness waits are switched off: the benchmark measures the pipeline's own cost.
 run_crawl(load_settings(sys.argv[1]), scrapy_overrides={"AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 16})
 """
@@ -116,7 +115,7 @@ def crawl(workdir: Path, base: str, pages: int, selectors: bool) -> float:
 def bare_trafilatura(files: list[Path]) -> float:
     import trafilatura
 
-    from crawler.extraction import decode_html
+    from regwatch.crawler.extraction import decode_html
 
     htmls = [decode_html(f.read_bytes(), None)[0] for f in files]
     trafilatura.extract(htmls[0])

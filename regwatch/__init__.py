@@ -1,8 +1,8 @@
-"""regwatch: monitoring crawler for Chinese cybersecurity enforcement news."""
+"""regwatch: monitoring crawler for Chinese cybersecurity enforcement news.
 
-from pathlib import Path
+Layers, bottom to top: ``regwatch.config`` (settings and bundled data), ``regwatch.classifiers``
+and ``regwatch.storage``, ``regwatch.crawler`` and ``regwatch.alerts``, ``regwatch.app`` (CLI,
+demo server). A layer imports only the layers below it.
+"""
 
 __version__ = "0.1.0"
-
-#: The checkout (or install) root: it holds ``config/``, ``scrapy.cfg`` and ``demo/``.
-PROJECT_ROOT = Path(__file__).resolve().parents[1]

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifiers import EnforcementClassifier, RulesError
-from classifiers.numerals import amount_to_yuan, cn_to_int
+from regwatch.classifiers import EnforcementClassifier, RulesError
+from regwatch.classifiers.numerals import amount_to_yuan, cn_to_int
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -154,7 +154,7 @@ def test_numerals():
 
 def test_bad_rules_file_is_reported(tmp_path):
     rules = tmp_path / "rules"
-    shutil.copytree(ROOT / "config" / "rules", rules)
+    shutil.copytree(ROOT / "regwatch" / "config" / "rules", rules)
     path = rules / "penalties.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("约谈: '约谈'", "约谈: '约谈('"), encoding="utf-8")
     with pytest.raises(RulesError) as err:
@@ -186,8 +186,9 @@ def test_arbitrary_text_never_crashes(clf, title, text):
 def scorer_figures(gold: Path) -> dict[str, float]:
     """Run `regwatch eval` on GOLD and parse the scorer's figures."""
     out = subprocess.run([sys.executable, "-c", "from click.testing import CliRunner;"
-                          "from regwatch.commands.classify import eval_cmd;"
-                          f"r=CliRunner().invoke(eval_cmd,[{str(gold)!r}]);print(r.output)"],
+                          "from regwatch.app.commands.classify import eval_cmd;"
+                          f"r=CliRunner().invoke(eval_cmd,[{str(gold)!r},'--scorer',{str(SHARED / 'eval' / 'score.py')!r}]);"
+                          "print(r.output)"],
                          capture_output=True, text=True, cwd=ROOT, check=True).stdout
     rows = [line.split() for line in out.splitlines()]
     return {row[0]: float(row[1]) for row in rows if len(row) >= 2 and "." in row[0]}
@@ -221,7 +222,7 @@ def test_other_marker_families_split(clf, marker):
 
 
 def test_module_level_classify():
-    from classifiers import classify
+    from regwatch.classifiers import classify
 
     assert classify("", "某市公安局对某公司予以警告。").cases[0].authority == "公安"
 
@@ -239,7 +240,7 @@ def test_roundup_headings_keep_only_items_with_cases(clf):
 
 def test_non_canonical_label_is_reported(tmp_path):
     rules = tmp_path / "rules"
-    shutil.copytree(ROOT / "config" / "rules", rules)
+    shutil.copytree(ROOT / "regwatch" / "config" / "rules", rules)
     path = rules / "labels.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("    水利: {", "    水利工程: {"), encoding="utf-8")
     with pytest.raises(RulesError, match="labels.yaml: industry.labels: '水利工程' is not a canonical industry value"):
@@ -248,7 +249,7 @@ def test_non_canonical_label_is_reported(tmp_path):
 
 def test_yaml_syntax_error_names_the_line(tmp_path):
     rules = tmp_path / "rules"
-    shutil.copytree(ROOT / "config" / "rules", rules)
+    shutil.copytree(ROOT / "regwatch" / "config" / "rules", rules)
     (rules / "splitting.yaml").write_text("min_markers: 2\nfamilies: [unclosed\n", encoding="utf-8")
     with pytest.raises(RulesError, match=r"splitting.yaml: line \d+: invalid YAML"):
         EnforcementClassifier(rules)

@@ -5,7 +5,7 @@ import json
 
 from click.testing import CliRunner
 
-from regwatch.commands.classify import classify_cmd, eval_cmd
+from regwatch.app.commands.classify import classify_cmd, eval_cmd
 
 
 def test_classify_jsonl_reports_bad_lines_and_continues():

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from regwatch.cli import cli
+from regwatch.app.cli import cli
 from regwatch.config import SourceConfig
-from storage import ArticleRecord, ArticleStore, make_engine, sync_sources
+from regwatch.storage import ArticleRecord, ArticleStore, make_engine, sync_sources
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from regwatch import PROJECT_ROOT
-from regwatch.config import ConfigError, check_environment, load_settings, load_sources
+from regwatch.config import EXAMPLE_SETTINGS, ConfigError, check_environment, load_settings, load_sources
 
 
 def write(tmp_path: Path, name: str, body: str) -> Path:
@@ -16,11 +15,19 @@ def write(tmp_path: Path, name: str, body: str) -> Path:
     return p
 
 
-def test_the_example_file_documents_valid_defaults():
-    s = load_settings(PROJECT_ROOT / "config" / "regwatch.example.yaml")
-    assert s.database_url == f"sqlite:///{PROJECT_ROOT / 'var' / 'regwatch.db'}"
-    assert s.digest_dir == PROJECT_ROOT / "var" / "digests"
+def test_the_example_file_documents_valid_defaults(tmp_path, monkeypatch):
+    monkeypatch.setenv("REGWATCH_DATA_DIR", str(tmp_path))
+    s = load_settings(EXAMPLE_SETTINGS)
+    assert s.database_url == f"sqlite:///{tmp_path / 'regwatch.db'}"
+    assert s.digest_dir == tmp_path / "digests"
+    assert s.sources_file.name == "sources.yaml" and s.sources_file.is_file()
     assert s.crawl.concurrent_per_domain in (1, 2)
+
+
+def test_relative_paths_are_resolved_against_the_settings_file(tmp_path):
+    s = load_settings(write(tmp_path, "c.yaml", "database_url: sqlite:///db/x.db\ndigest_dir: out\n"))
+    assert s.database_url == f"sqlite:///{tmp_path / 'db' / 'x.db'}"
+    assert s.digest_dir == tmp_path / "out"
 
 
 def test_every_problem_is_reported_with_its_key_path(tmp_path):

@@ -16,9 +16,9 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from regwatch.demo import DEMO_DIR, DemoServer, write_demo_sources
-from storage.db import make_engine, upgrade_schema
-from storage.models import Article, Case, CaseReport, CrawlRun
+from regwatch.app.demo import DEMO_DIR, DemoServer, write_demo_sources
+from regwatch.storage.db import make_engine, upgrade_schema
+from regwatch.storage.models import Article, Case, CaseReport, CrawlRun
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECTED = yaml.safe_load((DEMO_DIR / "expected.yaml").read_text(encoding="utf-8"))
@@ -31,7 +31,7 @@ BROKEN_SELECTORS = {"id": "sh-broken", "name": "网信上海 (selectors out of d
 
 def regwatch(config: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "REGWATCH_CONFIG": str(config)}
-    proc = subprocess.run([sys.executable, "-m", "regwatch.cli", *args], env=env, capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "regwatch.app.cli", *args], env=env, capture_output=True, text=True,
                           timeout=300)
     if check and proc.returncode != 0:
         raise AssertionError(f"regwatch {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")

@@ -9,12 +9,12 @@ import pytest
 from defusedxml import DefusedXmlException
 from scrapy.http import HtmlResponse, Request
 
-from crawler.extensions import run_status
-from crawler.extraction import (ArticleExtractor, ExtractionConfigError, PageSelectors, canonical_url, content_hash,
+from regwatch.crawler.extensions import run_status
+from regwatch.crawler.extraction import (ArticleExtractor, ExtractionConfigError, PageSelectors, canonical_url, content_hash,
                                 decode_html, default_rules, load_extraction_rules, parse_published)
-from crawler.middlewares import is_challenge
-from crawler.spiders.feed import parse_feed
-from regwatch.demo import CHALLENGE_PAGE
+from regwatch.crawler.middlewares import is_challenge
+from regwatch.crawler.spiders.feed import parse_feed
+from regwatch.app.demo import CHALLENGE_PAGE
 
 BODY = "国家网信办依法查处某公司违法处理个人信息案件，" * 20
 

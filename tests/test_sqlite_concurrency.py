@@ -9,8 +9,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from regwatch.config import SourceConfig
-from storage import ArticleRecord, ArticleStore, make_engine, sync_sources, upgrade_schema
-from storage.models import Article, Case
+from regwatch.storage import ArticleRecord, ArticleStore, make_engine, sync_sources, upgrade_schema
+from regwatch.storage.models import Article, Case
 
 N_ARTICLES = 150
 

@@ -9,9 +9,9 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from regwatch.config import SourceConfig
-from storage import ArticleRecord, ArticleStore, CrawlRunLog, SchemaOutdated, ensure_schema_current, make_engine, sync_sources, upgrade_schema
-from storage.db import current_revision, head_revision
-from storage.models import Article, Case, CaseReport
+from regwatch.storage import ArticleRecord, ArticleStore, CrawlRunLog, SchemaOutdated, ensure_schema_current, make_engine, sync_sources, upgrade_schema
+from regwatch.storage.db import current_revision, head_revision
+from regwatch.storage.models import Article, Case, CaseReport
 
 NOW = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)
 SOURCE = SourceConfig(id="wx-test", name="网信测试", kind="feed", start_urls=["https://example.org/feed"], authority="网信")

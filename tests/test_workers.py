@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from crawler import workers
+from regwatch.crawler import workers
 
 
 def _pid() -> int:

@@ -1,0 +1,248 @@
+"""The rule-plus-keyword enforcement classifier."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import jieba
+
+from regwatch.config import PACKAGE_DATA
+
+from .context import AuthorityFinder, EnforcementDetector, PenaltyFinder, ProvinceFinder
+from .fines import FineExtractor
+from .labels import LabelScorer
+from .rules import compile_regex, load_rules, require
+from .splitter import CaseSplitter
+from .statutes import StatuteExtractor
+
+MAX_TEXT_CHARS = 200_000
+MAX_TITLE_CHARS = 1_000
+SUMMARY_CHARS = 500
+DEFAULT_RULES_DIR = Path(str(PACKAGE_DATA / "rules"))
+ORG_NAME = re.compile(r"某([\u4e00-\u9fa5]{1,10}?)(?:有限|股份|责任)*(?:公司|集团|中心|所|店|会所)")
+MASKED_NAME = re.compile(r"[\u4e00-\u9fa5]某某?")
+YEAR = re.compile(r"(20\d\d)\s*年")
+TAXONOMY_FIELDS = ("industry", "subject", "nature", "impact", "statutes", "responsibility", "domain", "authority",
+                   "province", "penalties", "fine_org_yuan", "fine_person_yuan", "one_case_two_checks", "insider",
+                   "keywords")
+
+
+@dataclass
+class CaseCard:
+    """One enforcement case with the taxonomy fields."""
+
+    industry: str
+    subject: list[str]
+    nature: list[str]
+    impact: list[str]
+    statutes: list[str]
+    responsibility: str
+    domain: str | None
+    authority: str | None
+    province: str | None
+    penalties: list[str]
+    fine_org_yuan: int | None
+    fine_person_yuan: list[int]
+    one_case_two_checks: bool
+    insider: bool
+    keywords: list[str]
+    position: int = 0
+    fingerprint: str = ""
+    summary: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ArticleResult:
+    """Whether an article reports enforcement, why, and its cases in order."""
+
+    is_enforcement: bool
+    reasons: list[str] = field(default_factory=list)
+    cases: list[CaseCard] = field(default_factory=list)
+
+    def to_prediction(self, id: object) -> dict:
+        """The prediction row of taxonomy.md (plus reasons)."""
+        return {"id": id, "is_enforcement": self.is_enforcement,
+                "cases": [{k: getattr(c, k) for k in TAXONOMY_FIELDS} | {"fingerprint": c.fingerprint}
+                          for c in self.cases],
+                "reasons": self.reasons}
+
+
+class EnforcementClassifier:
+    """Loads the YAML rules once and classifies articles into case cards."""
+
+    def __init__(self, rules_dir: Path | None = None) -> None:
+        env_dir = os.environ.get("REGWATCH_RULES_DIR")
+        rules = load_rules(Path(rules_dir or env_dir or DEFAULT_RULES_DIR))
+        self.splitter = CaseSplitter(rules)
+        self.detector = EnforcementDetector(rules)
+        self.statutes = StatuteExtractor(rules)
+        self.fines = FineExtractor(rules)
+        self.authorities = AuthorityFinder(rules)
+        self.provinces = ProvinceFinder(rules)
+        self.penalties = PenaltyFinder(rules)
+        self.scorers = {f: LabelScorer(rules, f) for f in ("industry", "subject", "nature", "impact")}
+        resp = require(rules, "labels", "responsibility", dict)
+        self.management = compile_regex(rules, "labels", "responsibility.management", resp.get("management"))
+        self.protection = compile_regex(rules, "labels", "responsibility.protection", resp.get("protection"))
+        self.recent = (compile_regex(rules, "labels", "responsibility.recent", resp["recent"])
+                       if resp.get("recent") else None)
+        self.recent_no_org = str(resp.get("recent_no_org") or "公开资料未明确")
+        single = rules["labels"]["impact"].get("recent_single") or {}
+        self.impact_recent = (compile_regex(rules, "labels", "impact.recent_single.text", single["text"])
+                              if single.get("text") else None)
+        self.impact_order = [str(x) for x in single.get("order") or []]
+        self.impact_recent_default = [str(x) for x in single.get("default") or []]
+        attacked = rules["labels"].get("attacked_org") or {}
+        self.attacked = {k: compile_regex(rules, "labels", f"attacked_org.{k}", attacked[k])
+                         for k in ("text", "attack", "gang") if attacked.get(k)}
+        dom = require(rules, "labels", "domain", dict)
+        self.personal = compile_regex(rules, "labels", "domain.personal", dom.get("personal"))
+        self.two_checks = compile_regex(rules, "labels", "one_case_two_checks",
+                                        require(rules, "labels", "one_case_two_checks", str))
+        self.criminal = compile_regex(rules, "labels", "criminal", require(rules, "labels", "criminal", str))
+        self.insider = compile_regex(rules, "labels", "insider", require(rules, "labels", "insider", str))
+        lexicon = rules["lexicon"]
+        self.stop_words = set(require(rules, "lexicon", "stop_words", list))
+        self.keyword_count = require(rules, "lexicon", "keyword_count", int)
+        self.not_surnames = set(require(rules, "lexicon", "not_surnames", str))
+        jieba.setLogLevel(logging.WARNING)
+        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer.initialize()
+        for word in lexicon.get("user_words", []):
+            self.tokenizer.add_word(str(word), freq=200_000)
+
+    def classify(self, title: str, text: str) -> ArticleResult:
+        title = (title or "")[:MAX_TITLE_CHARS].strip()
+        text = (text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n")
+        seen: dict[str, list[str]] = {}  # the splitter and the loop ask about the same segments
+
+        def evidence_of(item: str) -> list[str]:
+            if item not in seen:
+                seen[item] = self.detector.evidence(item)
+            return seen[item]
+
+        segments = self.splitter.split(text, lambda item: bool(evidence_of(item)))
+        multi = len(segments) > 1
+        cases, reasons = [], []
+        for segment in segments:
+            evidence = evidence_of(segment.text)
+            if not evidence:
+                continue
+            reasons.extend(evidence[:2])
+            cases.append(self._case(title if not multi else "", segment.text, segment.lead + "\n" + title, len(cases)))
+        if cases and self.detector.is_foreign(title + "\n" + text) and not self.authorities.first(title + "\n" + text):
+            cases, reasons = [], ["foreign regulator and no Chinese authority"] + reasons
+        if not cases:
+            reasons = self.detector.counter_evidence(title + "\n" + text) or ["no action against a concrete target"]
+        return ArticleResult(bool(cases), reasons, cases)
+
+    def _case(self, title: str, text: str, context: str, position: int) -> CaseCard:
+        subject = self.scorers["subject"].multi_labels(title, text)
+        insider = bool(self.insider.search(text))
+        nature = self._nature(self.scorers["nature"].scores(title, text), subject, insider)
+        subject = self._subject(subject, nature, insider, text)
+        own_nature = nature  # statutes follow the organisation's own failure, not the attack on it
+        if (len(self.attacked) == 3 and subject == ["政企机构"] and nature == ["建设运维管理疏失"]
+                and self.attacked["text"].search(text) and self.attacked["attack"].search(text)):
+            subject = subject + ["黑产团伙" if self.attacked["gang"].search(text) else "个人黑客"]
+            nature = nature + ["外部入侵"]
+        if "机构犯罪" in nature:
+            responsibility = "机构犯罪"
+        elif "政企机构" not in subject:
+            responsibility = (self.recent_no_org if self.recent is not None and self.recent.search(text)
+                              else "公开资料未明确")
+        elif len(self.management.findall(text)) > len(self.protection.findall(text)):
+            responsibility = "未履行安全管理义务"
+        else:
+            responsibility = "未履行安全保护义务"
+        statutes = self.statutes.extract(f"{title}\n{text}", ["内部人员"] if insider else own_nature)
+        if any(s.startswith("数据安全法") for s in statutes) or not self.personal.search(text):
+            domain = "数据安全"
+        else:
+            domain = "个人信息"
+        fines = self.fines.extract(text)
+        penalties = self.penalties.find(text)
+        card = CaseCard(
+            industry=self.scorers["industry"].single(" ".join([title, *ORG_NAME.findall(text)[:3]]), text),
+            subject=subject,
+            nature=nature,
+            impact=self._impact(title, text),
+            statutes=statutes,
+            responsibility=responsibility,
+            domain=domain,
+            authority=self.authorities.find(text) or self.authorities.find(context),
+            province=self.provinces.find(text) or self.provinces.find(context),
+            penalties=penalties,
+            fine_org_yuan=fines.org_yuan,
+            fine_person_yuan=fines.person_yuan,
+            one_case_two_checks=bool(self.two_checks.search(text)),
+            insider=insider,
+            keywords=self._keywords(title or text[:60]),
+            position=position,
+            summary=text[:SUMMARY_CHARS],
+        )
+        card.fingerprint = self._fingerprint(card, text)
+        return card
+
+    def _impact(self, title: str, text: str) -> list[str]:
+        scorer = self.scorers["impact"]
+        if self.impact_recent is None or not self.impact_recent.search(text):
+            return scorer.multi_labels(title, text)
+        scores = scorer.scores(title, text)
+        if self.impact_recent_default and not any(scores[r.label] >= r.threshold for r in scorer.rules):
+            return list(self.impact_recent_default)
+        impact = scorer.multi_labels(title, text, scores)
+        if len(impact) > 1:
+            ranked = [x for x in self.impact_order if x in impact]
+            return ranked[:1] or impact[:1]
+        return impact
+
+    def _subject(self, scored: list[str], nature: list[str], insider: bool, text: str) -> list[str]:
+        """Who broke the law: the insider, the organisation, or the outside offenders."""
+        if insider:
+            org = "政企机构" in scored and not self.criminal.search(text)
+            return ["政企机构", "内部人员"] if org else ["内部人员"]
+        if "机构犯罪" in nature or "政企机构" in scored:
+            return ["政企机构"]
+        outsiders = [s for s in ("黑产团伙", "个人黑客") if s in scored]
+        return outsiders[:1] or list(self.scorers["subject"].default)
+
+    def _nature(self, scores: dict[str, float], subject: list[str], insider: bool) -> list[str]:
+        """Insider abuse, else organisation crime, else its own failure, else an outside offence."""
+        scorer = self.scorers["nature"]
+        reached = {r.label for r in scorer.rules if scores[r.label] >= r.threshold}
+        if insider:
+            return ["建设运维管理疏失"]
+        if "机构犯罪" in reached:
+            return ["机构犯罪"]
+        if "政企机构" in subject:
+            return ["建设运维管理疏失"]
+        if "外部入侵" in reached or {"黑产团伙", "个人黑客"} & set(subject):
+            return ["外部入侵"]
+        return list(scorer.default)
+
+    def _keywords(self, phrase: str) -> list[str]:
+        words = [w for w in self.tokenizer.lcut(phrase[:200]) if len(w) >= 2 and w not in self.stop_words
+                 and not w.isdigit() and not MASKED_NAME.fullmatch(w)]
+        return list(dict.fromkeys(words))[: self.keyword_count]
+
+    def _masked_names(self, text: str) -> list[str]:
+        """Masked personal names such as 李某, 王某某 (not 对某公司)."""
+        return sorted({m.group()[0] + "某" for m in MASKED_NAME.finditer(text)
+                       if m.group()[0] not in self.not_surnames and not ORG_NAME.match(text, m.start() + 1)})
+
+    def _fingerprint(self, card: CaseCard, text: str) -> str:
+        """Stable hash of what two outlets reporting one case share."""
+        year = YEAR.search(text)
+        parts = [card.authority or "", card.province or "", str(card.fine_org_yuan or ""),
+                 ",".join(map(str, sorted(card.fine_person_yuan))),
+                 ",".join(sorted(p for p in card.penalties if p != "通报")),
+                 ",".join(self._masked_names(text)), year.group(1) if year else ""]
+        return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,14 @@
+"""Settings module for the ``scrapy`` command: crawler/settings.py with the regwatch config applied.
+
+``scrapy crawl cac -a source=cac-wxfb -O items.jsonl`` then behaves like ``regwatch crawl``
+(same database, politeness and pipelines). A broken config stops it with the config report.
+"""
+
+from regwatch.crawler.settings import *  # noqa: F401,F403
+from regwatch.crawler.settings import scrapy_settings as _scrapy_settings
+from regwatch.config import ConfigError as _ConfigError
+
+try:
+    globals().update({k: v for k, v in _scrapy_settings().copy_to_dict().items() if k.isupper()})
+except _ConfigError as _exc:
+    raise SystemExit(_exc.report()) from None

@@ -1,0 +1,1 @@
+"""The bundled demo snapshot: ``site/`` (served by ``regwatch.app.demo``), ``sources.yaml``, ``expected.yaml``."""
