@@ -8,13 +8,14 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from regwatch import clock
 from regwatch.storage.models import Article, Case, Delivery
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -104,7 +105,7 @@ def write_digest_files(engine: Engine, out_dir: Path, since: datetime | None = N
     is new. The files are written before the delivery is recorded, so a failure can repeat a
     digest but never lose one.
     """
-    until = datetime.now(timezone.utc)
+    until = clock.now()
     with Session(engine) as s:
         start = since if since is not None else last_folder_digest(s)
         digest = build_digest(s, start, until)

@@ -9,11 +9,11 @@ record is built from those counts by ``crawler.extensions.CrawlRunRecorder``.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from regwatch import clock
 from regwatch.crawler import workers
 from regwatch.crawler.context import engine_for
 from regwatch.crawler.extraction import canonical_url, content_hash
@@ -89,7 +89,7 @@ class StorePipeline(_Pipeline):
     async def process_item(self, item: ArticleItem, spider: Any = None) -> ArticleItem:
         record = ArticleRecord(
             canonical_url=item.canonical_url, url=item.url, source_id=item.source_id, title=item.title,
-            text=item.text, published_at=item.published_at, fetched_at=datetime.now(timezone.utc),
+            text=item.text, published_at=item.published_at, fetched_at=clock.now(),
             content_hash=item.content_hash, raw_size=item.raw_size, is_enforcement=item.is_enforcement,
             reasons=item.reasons)
         result = await workers.call(workers.store_article, self.database_url, record, item.cases)

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Engine, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from regwatch import clock
 from regwatch.storage import matching
-from regwatch.storage.models import Article, Case, CaseReport, CrawlRun, HttpValidator, Source
+from regwatch.storage.models import (
+    Article,
+    Case,
+    CaseReport,
+    CrawlRun,
+    HttpValidator,
+    Source,
+)
 
 #: Taxonomy fields copied from a classifier case dict onto a Case row.
 CASE_FIELDS = (
@@ -269,7 +277,7 @@ class CrawlRunLog:
             run = s.get(CrawlRun, run_id)
             if run is None:
                 raise KeyError(f"no crawl run {run_id}")
-            run.finished_at = datetime.now(timezone.utc)
+            run.finished_at = clock.now()
             run.pages_fetched, run.new_articles, run.skipped, run.errors = pages_fetched, new_articles, skipped, errors
             run.status, run.message, run.selector_misses = status, message[:5000], selector_misses
 

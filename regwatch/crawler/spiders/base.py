@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import scrapy
 from scrapy.http import Request, Response
 
+from regwatch import clock
+from regwatch.config import ConfigError, SourceConfig
 from regwatch.crawler.context import engine_for, find_source
 from regwatch.crawler.extraction import canonical_url, parse_published
 from regwatch.crawler.items import ArticleItem
 from regwatch.crawler.middlewares import validator_key
-from regwatch.config import ConfigError, SourceConfig
 from regwatch.storage.repository import ArticleStore, CrawlRunLog
 
 
@@ -71,7 +72,7 @@ class SourceSpider(scrapy.Spider):
         # A source's first complete crawl back-fills its window even past articles other sources
         # already stored; after that, paging stops at the first stored article.
         self.incremental = CrawlRunLog(engine).has_completed(self.source.id)
-        self.window_start = datetime.now(timezone.utc) - timedelta(days=settings.getint("REGWATCH_WINDOW_DAYS", 30))
+        self.window_start = clock.now() - timedelta(days=settings.getint("REGWATCH_WINDOW_DAYS", 30))
         self.max_list_pages = settings.getint("REGWATCH_MAX_LIST_PAGES", 5)
         self.selectors = {
             "body": opts.get("body", self.default_selectors.get("body")),

@@ -12,8 +12,8 @@ from typing import Any, ClassVar
 
 from scrapy.http import Request
 
-from regwatch.crawler.spiders.listpage import ListPageSpider
 from regwatch.config import ConfigError
+from regwatch.crawler.spiders.listpage import ListPageSpider
 
 
 class MpsSpider(ListPageSpider):

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from scrapy.http import Response
 
+from regwatch import clock
 from regwatch.crawler.extraction import BEIJING
 from regwatch.crawler.spiders.base import ListEntry, SourceSpider
 
@@ -31,7 +31,7 @@ class SecrssSpider(SourceSpider):
 
     async def start(self) -> Any:
         for api in self.source.start_urls:
-            yield self._api_request(api, datetime.now(BEIJING).strftime("%Y-%m-%d %H:%M:%S"), page=1)
+            yield self._api_request(api, clock.now().astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S"), page=1)
 
     def _site(self, api: str) -> str:
         return api.split("/api/", 1)[0]
