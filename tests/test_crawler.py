@@ -16,7 +16,7 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from regwatch.app.demo import DEMO_DIR, DemoServer, write_demo_sources
+from regwatch.app.demo import DEMO_DIR, DemoServer, captured_at, write_demo_sources
 from regwatch.storage.db import make_engine, upgrade_schema
 from regwatch.storage.models import Article, Case, CaseReport, CrawlRun
 
@@ -30,7 +30,7 @@ BROKEN_SELECTORS = {"id": "sh-broken", "name": "网信上海 (selectors out of d
 
 
 def regwatch(config: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "REGWATCH_CONFIG": str(config)}
+    env = {**os.environ, "REGWATCH_CONFIG": str(config), "REGWATCH_NOW": captured_at().isoformat()}
     proc = subprocess.run([sys.executable, "-m", "regwatch.app.cli", *args], env=env, capture_output=True, text=True,
                           timeout=300)
     if check and proc.returncode != 0:
@@ -192,7 +192,7 @@ def test_standalone_scrapy_crawl_exports_items(tmp_path):
     with DemoServer() as server:
         config = make_config(tmp_path, server.base_url)
         out = tmp_path / "items.jsonl"
-        env = {**os.environ, "REGWATCH_CONFIG": str(config)}
+        env = {**os.environ, "REGWATCH_CONFIG": str(config), "REGWATCH_NOW": captured_at().isoformat()}
         proc = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "feed", "-a", "source=wx-xianwangjing",
                                "-O", str(out), "-s", "LOG_LEVEL=WARNING"], cwd=Path(__file__).parents[1], env=env,
                               capture_output=True, text=True, timeout=300)

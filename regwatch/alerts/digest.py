@@ -53,6 +53,11 @@ class Digest:
     def render_text(self) -> str:
         return _env.get_template("digest.txt.j2").render(d=self)
 
+    @property
+    def until_local(self) -> str:
+        """The cut-off as people read it: local time with its zone."""
+        return f"{clock.to_local(self.until):%Y-%m-%d %H:%M} {clock.zone_label()}"
+
     def render_html(self) -> str:
         return _env.get_template("digest.html.j2").render(d=self)
 
@@ -69,7 +74,7 @@ def _entry(case: Case, article: Article) -> DigestEntry:
     when = case.published_at or article.published_at
     summary = case.summary or article.text
     return DigestEntry(
-        title=article.title, url=article.url if article.url.startswith(("http://", "https://")) else "", published=when.strftime("%Y-%m-%d") if when else "",
+        title=article.title, url=article.url if article.url.startswith(("http://", "https://")) else "", published=clock.to_local(when).strftime("%Y-%m-%d") if when else "",
         authority=case.authority or "未知", province=case.province or "", industry=case.industry or "",
         penalties="、".join(case.penalties or []), fines="，".join(fines), statutes="、".join(case.statutes or []),
         summary=summary[:SUMMARY_CHARS] + ("…" if len(summary) > SUMMARY_CHARS else ""),

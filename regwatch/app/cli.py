@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from regwatch import clock
 from regwatch.app.commands.classify import classify_cmd, eval_cmd
 from regwatch.app.commands.crawl import crawl_cmd, demo_cmd, run_cmd
 from regwatch.config import ConfigError, Settings, check_environment, load_settings, load_sources
@@ -30,6 +31,7 @@ class AppContext:
             except ConfigError as exc:
                 click.echo(exc.report(), err=True)
                 sys.exit(EXIT_CONFIG)
+            clock.set_local_zone(self._settings.timezone)
             logging.basicConfig(level=self._settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
             if self._settings.log_level != "DEBUG":
                 logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -150,7 +152,7 @@ def sources_list(app: AppContext) -> None:
         health = runs.health(src.id)
         last = health.last_run
         status = "never crawled" if last is None else (
-            f"{last.status} {last.finished_at:%Y-%m-%d %H:%M} pages={last.pages_fetched} new={last.new_articles} errors={last.errors}")
+            f"{last.status} {clock.to_local(last.finished_at):%Y-%m-%d %H:%M} {clock.zone_label()} pages={last.pages_fetched} new={last.new_articles} errors={last.errors}")
         rows.append((src, status, health.warnings))
     for src, status, warnings in rows:
         flag = "on " if src.enabled else "off"

@@ -15,14 +15,20 @@ import threading
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+import yaml
+
+from regwatch import clock
 
 from importlib.resources import files
 
 DEMO_DIR = Path(str(files("regwatch.demo")))
 SITE_DIR = DEMO_DIR / "site"
+PORT_FILE = "demo-port"
 SECRSS_PAGE_SIZE = 3
 CHALLENGE_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">
 <script type="text/javascript">var $_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=82417;$_ts.cd="qEjrrqZ";
@@ -43,9 +49,12 @@ class DemoServer:
         self._thread: threading.Thread | None = None
 
     @property
+    def port(self) -> int:
+        return int(self.httpd.server_address[1])
+
+    @property
     def base_url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "DemoServer":
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -136,6 +145,28 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     do_HEAD = do_GET
+
+
+def captured_at() -> datetime:
+    """The instant the snapshot was captured (``regwatch/demo/snapshot.yaml``)."""
+    raw = yaml.safe_load((DEMO_DIR / "snapshot.yaml").read_text(encoding="utf-8"))
+    return clock.parse_instant(str(raw["captured_at"]))
+
+
+def demo_port(workdir: Path, requested: int, fresh: bool) -> int:
+    """The port of this workdir's demo server: the one recorded by its first run, so its URLs
+    (and canonical article identities) stay the same from run to run; 0 picks a free one."""
+    recorded = workdir / PORT_FILE
+    if requested or fresh or not recorded.is_file():
+        return requested
+    try:
+        return int(recorded.read_text().strip())
+    except ValueError:
+        return 0
+
+
+def record_port(workdir: Path, port: int) -> None:
+    (workdir / PORT_FILE).write_text(f"{port}\n")
 
 
 def write_demo_sources(base_url: str, out: Path, template: Path = DEMO_DIR / "sources.yaml") -> Path:

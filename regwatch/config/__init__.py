@@ -94,6 +94,7 @@ class Settings(_Strict):
     sources_file: Path | None = None
     digest_dir: Path | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    timezone: str = "Asia/Shanghai"
     crawl: CrawlSettings = CrawlSettings()
 
     @field_validator("database_url")
@@ -101,6 +102,15 @@ class Settings(_Strict):
     def _known_backend(cls, v: str | None) -> str | None:
         if v is not None and not v.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:", "postgresql+psycopg2:")):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        from zoneinfo import available_timezones
+
+        if v not in available_timezones() and v not in ("Asia/Shanghai", "UTC"):
+            raise ValueError(f"unknown time zone {v!r} (an IANA name such as Asia/Shanghai)")
         return v
 
     @property

@@ -21,10 +21,11 @@ import lxml.html
 import yaml
 from lxml import etree
 
+from regwatch import clock
+from regwatch.clock import BEIJING
 from regwatch.config import PACKAGE_DATA
 
 EXTRACTION_FILE = Path(str(PACKAGE_DATA / "extraction.yaml"))
-BEIJING = timezone(timedelta(hours=8))
 #: Text beyond this many characters is cut (crawled text is untrusted; bound what we keep).
 MAX_TEXT_CHARS = 500_000
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
@@ -43,6 +44,8 @@ _SOFT_BREAK = "\x00"
 _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\x00+(?=[\u3000-\u9fff\uff00-\uffef])")
 _DATE = re.compile(r"(20\d\d|19\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
                    r"(?:\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+_RELATIVE = re.compile(r"刚刚|\d+\s*(?:秒|分钟|小时|天|周|个月)前|今天|昨天|前天")
 _WECHAT_TIME = re.compile(r"""\b(?:var\s+ct|create_time)\s*[=:]\s*["']?(\d{9,11})""")
 
 
@@ -174,14 +177,26 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
 # --- dates ------------------------------------------------------------------------------------
 
 def parse_published(value: Any) -> datetime | None:
-    """A publication time from '2026-11-20', '2026年11月20日 10:30', unix seconds …; Beijing time → UTC."""
+    """A publication instant (UTC) from what sites write; a time without a zone is Beijing time.
+
+    ISO-8601 (``2026-11-20T02:30:00Z``, ``…+08:00``, ``2026-11-20 10:30``), unix seconds, the
+    Chinese forms (``2026年11月20日 10:30``, ``2026/11/20``), and relative ones (``3小时前``,
+    ``昨天 10:30``, ``刚刚``) counted back from ``clock.now()``. A bare date is that day in Beijing.
+    """
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=BEIJING)
-    s = str(value).strip()
+        return (value if value.tzinfo else value.replace(tzinfo=BEIJING)).astimezone(timezone.utc)
+    s = str(value).strip()[:100]
     if re.fullmatch(r"\d{9,11}", s):
         return datetime.fromtimestamp(int(s), tz=timezone.utc)
+    if _ISO.fullmatch(s):
+        try:
+            return parse_published(datetime.fromisoformat(s))
+        except ValueError:
+            pass
+    if _RELATIVE.search(s):
+        return _parse_relative(s)
     m = _DATE.search(s)
     if not m:
         return None
@@ -190,6 +205,15 @@ def parse_published(value: Any) -> datetime | None:
         return datetime(y, mo, d, h, mi, sec, tzinfo=BEIJING).astimezone(timezone.utc)
     except ValueError:
         return None
+
+
+def _parse_relative(text: str) -> datetime | None:
+    """``3小时前``, ``昨天 10:30`` … in Beijing time, relative to the clock (dateparser)."""
+    import dateparser
+
+    base = clock.now().astimezone(BEIJING).replace(tzinfo=None)
+    found = dateparser.parse(text, languages=["zh"], settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past"})
+    return found.replace(tzinfo=BEIJING).astimezone(timezone.utc) if found else None
 
 
 # --- text -------------------------------------------------------------------------------------

@@ -72,7 +72,8 @@ def run_cmd(app, source_ids: tuple[str, ...], quiet: bool) -> None:  # type: ign
               help="Folder for the demo's database, sources file and digests (default: DATA_DIR/demo).")
 @click.option("--fresh", is_flag=True, help="Start from an empty demo database.")
 @click.option("--serve", is_flag=True, help="Only serve the snapshot (until Ctrl-C), e.g. for `scrapy crawl`.")
-@click.option("--port", type=int, default=0, help="Port for the local server (default: any free port).")
+@click.option("--port", type=int, default=0,
+              help="Port for the local server (default: the one this workdir's first run recorded, else any free port).")
 @click.option("--quiet", "-q", is_flag=True, help="No per-article progress lines.")
 @click.pass_obj
 def demo_cmd(app, workdir: Path, fresh: bool, serve: bool, port: int, quiet: bool) -> None:  # type: ignore[no-untyped-def]
@@ -81,19 +82,36 @@ def demo_cmd(app, workdir: Path, fresh: bool, serve: bool, port: int, quiet: boo
     Starts a local server for demo/site/ (secrss API, 中国网信网 lists, a GBK provincial site,
     WeChat accounts via RSS feeds, the 公安部 anti-bot challenge), then crawls, classifies,
     stores into WORKDIR/regwatch.db and writes a digest to WORKDIR/digests. Run it twice: the
-    second run finds nothing new.
+    second run finds nothing new and downloads no article.
+
+    The clock runs from the snapshot's capture time (regwatch/demo/snapshot.yaml), so the demo
+    prints the same whatever today's date; the server keeps the port of the workdir's first run,
+    so article URLs stay the same from run to run.
     """
+    import os
+
+    from regwatch import clock
     from regwatch.alerts.digest import write_digest_files
-    from regwatch.app.demo import DemoServer, write_demo_sources
+    from regwatch.app.demo import DemoServer, captured_at, demo_port, record_port, write_demo_sources
     from regwatch.storage.db import make_engine, upgrade_schema
 
+    start = captured_at()
+    clock.pin(start)
+    os.environ[clock.ENV_NOW] = start.isoformat()  # worker processes read the same clock
     workdir = workdir or app.settings.data_dir / "demo"
     workdir.mkdir(parents=True, exist_ok=True)
     db = workdir / "regwatch.db"
     if fresh:
         for f in workdir.glob("regwatch.db*"):
             f.unlink()
-    with DemoServer(port=port) as server:
+    port = demo_port(workdir, port, fresh)
+    try:
+        server = DemoServer(port=port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve the demo on port {port}: {exc.strerror}; stop the other demo, "
+                                   "or pass --port N / --fresh") from None
+    record_port(workdir, server.port)
+    with server:
         if serve:
             click.echo(f"serving the demo snapshot at {server.base_url}/ (Ctrl-C to stop)")
             write_demo_sources(server.base_url, workdir / "sources.yaml")

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from scrapy.http import Response
 
 from regwatch import clock
-from regwatch.crawler.extraction import BEIJING
+from regwatch.clock import BEIJING
 from regwatch.crawler.spiders.base import ListEntry, SourceSpider
 
 API_HEADERS = {"X-Requested-With": "XMLHttpRequest", "Accept": "application/json"}
