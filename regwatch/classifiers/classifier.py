@@ -5,11 +5,12 @@ import hashlib
 import logging
 import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jieba
 
+from regwatch.cases import CaseCard
 from regwatch.config import PACKAGE_DATA
 
 from .context import AuthorityFinder, EnforcementDetector, PenaltyFinder, ProvinceFinder
@@ -26,38 +27,6 @@ DEFAULT_RULES_DIR = Path(str(PACKAGE_DATA / "rules"))
 ORG_NAME = re.compile(r"某([\u4e00-\u9fa5]{1,10}?)(?:有限|股份|责任)*(?:公司|集团|中心|所|店|会所)")
 MASKED_NAME = re.compile(r"[\u4e00-\u9fa5]某某?")
 YEAR = re.compile(r"(20\d\d)\s*年")
-TAXONOMY_FIELDS = ("industry", "subject", "nature", "impact", "statutes", "responsibility", "domain", "authority",
-                   "province", "penalties", "fine_org_yuan", "fine_person_yuan", "one_case_two_checks", "insider",
-                   "keywords")
-
-
-@dataclass
-class CaseCard:
-    """One enforcement case with the taxonomy fields."""
-
-    industry: str
-    subject: list[str]
-    nature: list[str]
-    impact: list[str]
-    statutes: list[str]
-    responsibility: str
-    domain: str | None
-    authority: str | None
-    province: str | None
-    penalties: list[str]
-    fine_org_yuan: int | None
-    fine_person_yuan: list[int]
-    one_case_two_checks: bool
-    insider: bool
-    keywords: list[str]
-    position: int = 0
-    fingerprint: str = ""
-    summary: str = ""
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
 @dataclass
 class ArticleResult:
     """Whether an article reports enforcement, why, and its cases in order."""
@@ -69,8 +38,7 @@ class ArticleResult:
     def to_prediction(self, id: object) -> dict:
         """The prediction row of taxonomy.md (plus reasons)."""
         return {"id": id, "is_enforcement": self.is_enforcement,
-                "cases": [{k: getattr(c, k) for k in TAXONOMY_FIELDS} | {"fingerprint": c.fingerprint}
-                          for c in self.cases],
+                "cases": [c.taxonomy() | {"fingerprint": c.fingerprint} for c in self.cases],
                 "reasons": self.reasons}
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from regwatch import clock
+from regwatch.cases import taxonomy_fields
 
 
 def utcnow() -> datetime:
@@ -81,7 +82,23 @@ class Article(Base):
     reasons: Mapped[list[Any]] = mapped_column(default=list)
 
 
-class Case(Base):
+def _taxonomy_column(kind: str, max_length: int, indexed: bool) -> Any:
+    """The column of one taxonomy field of the case contract (``regwatch.cases``)."""
+    if kind == "list":
+        return mapped_column(JSON, nullable=False, default=list)
+    if kind == "bool":
+        return mapped_column(Boolean, nullable=False, default=False)
+    if kind == "int":
+        return mapped_column(BigInteger, nullable=True)
+    return mapped_column(String(max_length), nullable=True, index=indexed)
+
+
+#: The taxonomy columns of ``cases``, one per field of the case contract.
+CaseTaxonomyColumns = type("CaseTaxonomyColumns", (), {
+    name: _taxonomy_column(kind, max_length, indexed) for name, kind, max_length, indexed in taxonomy_fields()})
+
+
+class Case(CaseTaxonomyColumns, Base):
     """One enforcement case with every taxonomy field; ``article_id``/``position`` is where it was first seen."""
 
     __tablename__ = "cases"
@@ -94,21 +111,6 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     summary: Mapped[str] = mapped_column(Text, default="")
-    industry: Mapped[str | None] = mapped_column(String(20), index=True)
-    subject: Mapped[list[Any]] = mapped_column(default=list)
-    nature: Mapped[list[Any]] = mapped_column(default=list)
-    impact: Mapped[list[Any]] = mapped_column(default=list)
-    statutes: Mapped[list[Any]] = mapped_column(default=list)
-    responsibility: Mapped[str | None] = mapped_column(String(20))
-    domain: Mapped[str | None] = mapped_column(String(10))
-    authority: Mapped[str | None] = mapped_column(String(10), index=True)
-    province: Mapped[str | None] = mapped_column(String(10), index=True)
-    penalties: Mapped[list[Any]] = mapped_column(default=list)
-    fine_org_yuan: Mapped[int | None] = mapped_column(BigInteger)
-    fine_person_yuan: Mapped[list[Any]] = mapped_column(default=list)
-    one_case_two_checks: Mapped[bool] = mapped_column(Boolean, default=False)
-    insider: Mapped[bool] = mapped_column(Boolean, default=False)
-    keywords: Mapped[list[Any]] = mapped_column(default=list)
     reports: Mapped[list[CaseReport]] = relationship(back_populates="case", cascade="all, delete-orphan")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from regwatch import clock
+from regwatch.cases import CaseCard
 from regwatch.storage import matching
 from regwatch.storage.models import (
     Article,
@@ -22,15 +23,8 @@ from regwatch.storage.models import (
     Source,
 )
 
-#: Taxonomy fields copied from a classifier case dict onto a Case row.
-CASE_FIELDS = (
-    "industry", "subject", "nature", "impact", "statutes", "responsibility", "domain", "authority",
-    "province", "penalties", "fine_org_yuan", "fine_person_yuan", "one_case_two_checks", "insider",
-    "keywords",
-)
 RUN_STATUSES = ("ok", "empty", "blocked", "error", "selectors_broken")
 MAX_TEXT_CHARS = 1_000_000
-MAX_SUMMARY_CHARS = 2_000
 
 
 @dataclass
@@ -79,14 +73,9 @@ def _twin_candidates(with_fine: bool, with_province: bool, with_date: bool) -> S
 
 
 def _case_values(card: dict[str, Any], published_at: datetime | None) -> dict[str, Any]:
-    values = {k: card.get(k) for k in CASE_FIELDS}
-    for k in ("subject", "nature", "impact", "statutes", "penalties", "fine_person_yuan", "keywords"):
-        values[k] = list(values[k] or [])
-    values["industry"] = values["industry"][0] if isinstance(values["industry"], list) and values["industry"] else (values["industry"] or None)
-    values["one_case_two_checks"] = bool(values["one_case_two_checks"])
-    values["insider"] = bool(values["insider"])
-    values["summary"] = str(card.get("summary") or "")[:MAX_SUMMARY_CHARS]
-    values["fingerprint"] = str(card.get("fingerprint") or "")[:64]
+    """The Case row's values of a classifier card (coerced and bounded by the case contract)."""
+    values = CaseCard.from_dict(card).to_dict()
+    del values["position"]
     values["published_at"] = published_at
     return values
 
