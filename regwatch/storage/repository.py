@@ -12,6 +12,7 @@ from sqlalchemy import Engine, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from regwatch import clock
+from regwatch.config import MAX_TEXT_CHARS, MAX_TITLE_CHARS
 from regwatch.storage import matching
 from regwatch.storage.models import (
     Article,
@@ -29,7 +30,6 @@ CASE_FIELDS = (
     "keywords",
 )
 RUN_STATUSES = ("ok", "empty", "blocked", "error", "selectors_broken")
-MAX_TEXT_CHARS = 1_000_000
 MAX_SUMMARY_CHARS = 2_000
 
 
@@ -142,7 +142,7 @@ class ArticleStore:
             created = row is None
             values = dict(vars(article))
             values["text"] = values["text"][:MAX_TEXT_CHARS]
-            values["title"] = values["title"][:1000]
+            values["title"] = values["title"][:MAX_TITLE_CHARS]
             if created:
                 row = Article(**values)
                 s.add(row)
