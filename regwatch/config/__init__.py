@@ -74,8 +74,11 @@ def database_url_problem(url: str) -> str | None:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
-    if any(c.isspace() for c in url):
-        return "contains whitespace"
+    if any(c.isspace() for c in url) and not url.startswith("sqlite:"):
+        return "contains whitespace (percent-encode it)"
+    authority = url.split("://", 1)[-1].split("/", 1)[0]
+    if authority.count("@") > 1:
+        return "the user or password holds an unencoded '@': write it as %40"
     try:
         parsed = make_url(url)
         port = parsed.port
@@ -230,7 +233,7 @@ def _writable_folder_problem(key: str, folder: Path) -> str | None:
     if existing is None or not existing.is_dir():
         return f"{key}: folder {folder} cannot be created ({existing} is not a folder)"
     if not os.access(existing, os.W_OK | os.X_OK):
-        return f"{key}: folder {folder} cannot be created or written (permission denied on {existing})"
+        return f"{key}: folder {folder} cannot be created or written ({existing} is read-only for this user)"
     return None
 
 
@@ -261,7 +264,7 @@ def check_environment(settings: Settings) -> CheckReport:
     if db_file is not None:
         folders["database_url"] = db_file.parent
         if db_file.exists() and (not db_file.is_file() or not os.access(db_file, os.R_OK | os.W_OK)):
-            report.problems.append(f"database_url: {db_file} is not a readable and writable file")
+            report.problems.append(f"database_url: database file {db_file} is read-only or unreadable for this user")
     for key, folder in folders.items():
         if problem := _writable_folder_problem(key, folder):
             report.problems.append(problem)
