@@ -1,12 +1,14 @@
 """Fuzzing (hypothesis) of what regwatch reads from outside: `classify` input, feeds, list pages,
 article pages. No input may raise out of the parser (a traceback), and every bad input is named.
 
-The number of inputs tried is printed at the end of the module (run with ``-s`` to see it).
+The number of inputs tried is printed at the end of the module (run with ``-s`` to see it);
+``FUZZ_EXAMPLES=2000`` runs more examples per test than the default 150.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 
 import pytest
@@ -25,7 +27,7 @@ from regwatch.crawler.spiders.feed import parse_feed
 from regwatch.crawler.spiders.listpage import ListPageSpider
 
 TRIED: Counter[str] = Counter()
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                          HealthCheck.too_slow])
 _BUILT: dict = {}
 

@@ -72,20 +72,28 @@ class RegwatchGroup(click.Group):
     becomes one line and exit status 2."""
 
     def invoke(self, ctx: click.Context) -> object:
-        from regwatch.classifiers.rules import RulesError
-
         try:
             return super().invoke(ctx)
-        except ConfigError as exc:
-            message = exc.report()
-        except RulesError as exc:
-            message = f"rules error in {exc.file}: {exc.key}: {exc.reason}"
-        except SQLAlchemyError as exc:
-            message = "error: " + describe_database_error(_database_url(ctx), exc)
-        except OSError as exc:
-            message = "error: " + describe_os_error(exc)
+        except Exception as exc:  # noqa: BLE001 - only the kinds _one_line knows are turned into a line
+            message = _one_line(ctx, exc)
+            if message is None:
+                raise
         click.echo(mask_secrets(message), err=True)
         ctx.exit(EXIT_CONFIG)
+
+
+def _one_line(ctx: click.Context, exc: Exception) -> str | None:
+    """The readable line for a configuration, rules, database or filesystem error; None for others."""
+    rules = sys.modules.get("regwatch.classifiers.rules")  # a RulesError needs its module loaded
+    if isinstance(exc, ConfigError):
+        return exc.report()
+    if rules is not None and isinstance(exc, rules.RulesError):
+        return f"rules error in {exc.file}: {exc.key}: {exc.reason}"
+    if isinstance(exc, SQLAlchemyError):
+        return "error: " + describe_database_error(_database_url(ctx), exc)
+    if isinstance(exc, OSError):
+        return "error: " + describe_os_error(exc)
+    return None
 
 
 def _database_url(ctx: click.Context) -> str:
