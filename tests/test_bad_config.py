@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from regwatch.app.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.usefixtures("shared_classifier")
 GOOD_SOURCE = '  - {id: s1, name: S, kind: feed, start_urls: ["https://a.example/rss"], authority: 网信}\n'
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 

@@ -14,17 +14,7 @@ from regwatch.app.commands.classify import MAX_JSON_DEPTH, classify_cmd
 GOOD = json.dumps({"id": "good", "title": "处罚", "text": "某区网信办对某公司罚款5万元。"}, ensure_ascii=False).encode()
 
 
-_BUILT: dict = {}
-
-
-@pytest.fixture(autouse=True)
-def one_classifier(monkeypatch):
-    """Build the classifier once for the module (each build loads the rules and jieba, ~2 s)."""
-    import regwatch.classifiers as classifiers
-
-    real = classifiers.EnforcementClassifier
-    monkeypatch.setattr(classifiers, "EnforcementClassifier",
-                        lambda rules_dir=None: _BUILT.get(rules_dir) or _BUILT.setdefault(rules_dir, real(rules_dir)))
+pytestmark = pytest.mark.usefixtures("shared_classifier")
 
 
 def classify(data: bytes, *args: str):

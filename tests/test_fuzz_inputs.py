@@ -27,25 +27,15 @@ from regwatch.crawler.spiders.feed import parse_feed
 from regwatch.crawler.spiders.listpage import ListPageSpider
 
 TRIED: Counter[str] = Counter()
-FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                         HealthCheck.too_slow])
-_BUILT: dict = {}
+FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+pytestmark = pytest.mark.usefixtures("shared_classifier")
 
 
 @pytest.fixture(scope="module", autouse=True)
 def report_counts():
     yield
     print(f"\nfuzz inputs tried: {dict(TRIED)} total {sum(TRIED.values())}; crashes: 0 (any crash fails a test)")
-
-
-@pytest.fixture(autouse=True)
-def one_classifier(monkeypatch):
-    """Build the classifier once (each build loads the rules and jieba, ~2 s)."""
-    import regwatch.classifiers as classifiers
-
-    real = classifiers.EnforcementClassifier
-    monkeypatch.setattr(classifiers, "EnforcementClassifier",
-                        lambda rules_dir=None: _BUILT.get(rules_dir) or _BUILT.setdefault(rules_dir, real(rules_dir)))
 
 
 def _check_classify(data: bytes) -> None:
