@@ -63,3 +63,23 @@ def engine(db_url: str) -> Iterator[Engine]:
     upgrade_schema(eng)
     yield eng
     eng.dispose()
+
+
+_CLASSIFIERS: dict = {}
+
+
+@pytest.fixture
+def shared_classifier(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`EnforcementClassifier(rules_dir)` built once per rules folder for the whole test run (a
+    build loads the rules and jieba's dictionary: seconds); a bad rules folder still raises."""
+    import regwatch.classifiers as classifiers
+
+    real = classifiers.EnforcementClassifier
+
+    def cached(rules_dir: Path | None = None):  # type: ignore[no-untyped-def]
+        key = str(rules_dir)
+        if key not in _CLASSIFIERS:
+            _CLASSIFIERS[key] = real(rules_dir)
+        return _CLASSIFIERS[key]
+
+    monkeypatch.setattr(classifiers, "EnforcementClassifier", cached)

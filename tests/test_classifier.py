@@ -144,7 +144,7 @@ def test_fingerprint_collides_for_two_wordings(clf):
     b = clf.classify("", "南京市公安局网安支队2023年查处一医院，对医院处以一万元罚款，对责任人李某处罚款五千元。").cases[0]
     c = clf.classify("", "2023年5月，江苏南京警方对某医院罚款3万元。").cases[0]
     assert a.fingerprint == b.fingerprint != c.fingerprint
-    assert len(a.fingerprint) == 16 and int(a.fingerprint, 16) >= 0
+    assert len(a.fingerprint) == 16 and set(a.fingerprint) <= set("0123456789abcdef")
 
 
 def test_numerals():
@@ -180,7 +180,7 @@ def test_arbitrary_text_never_crashes(clf, title, text):
     result = clf.classify(title, text)
     assert isinstance(result.is_enforcement, bool)
     for case in result.cases:
-        assert len(case.summary) <= 500 and case.fine_org_yuan is None or case.fine_org_yuan >= 0
+        assert len(case.summary) <= 500 and (case.fine_org_yuan is None or case.fine_org_yuan >= 0)
 
 
 def scorer_figures(gold: Path) -> dict[str, float]:
@@ -197,6 +197,8 @@ def scorer_figures(gold: Path) -> dict[str, float]:
 @pytest.mark.skipif(not (SHARED / "eval" / "score.py").is_file(), reason="../shared is absent")
 def test_gold_dev_figures():
     figures = scorer_figures(SHARED / "data" / "gold_dev.jsonl")
+    # Snapshot: these floors were copied (rounded down) from the code's own dev figures (README);
+    # they catch a regression, not a wrong label.
     assert figures["card.is_enforcement"] >= 0.95
     assert figures["card.industry"] >= 0.90 and figures["card.subject_f1"] >= 0.90
     assert figures["card.nature_f1"] >= 0.85 and figures["card.responsibility"] >= 0.80
@@ -206,6 +208,7 @@ def test_gold_dev_figures():
 @pytest.mark.skipif(not (SHARED / "eval" / "score.py").is_file(), reason="../shared is absent")
 def test_labelled_newsletter_articles():
     figures = scorer_figures(ROOT / "tests" / "fixtures" / "articles_dev.jsonl")
+    # Snapshot: floors copied (rounded down) from the code's own output on these articles.
     assert figures["article.enforcement_f1"] >= 0.9 and figures["article.case_count"] >= 0.9
     for name in ("case.authority", "case.province", "case.fine_org", "case.fine_person", "case.statutes_recall"):
         assert figures[name] >= 0.9, name
@@ -352,6 +355,7 @@ def test_heldout_figures():
     """Cards and articles written before tuning, scored with the official scorer; floors sit a
     little below the figures reached so that a rule change that hurts generalisation fails."""
     figures = scorer_figures(HELDOUT)
+    # Snapshot: the floors are the code's own figures on this set, rounded down — a regression guard.
     floors = {"card.is_enforcement": 0.97, "card.industry": 0.95, "card.subject_f1": 0.95,
               "card.nature_f1": 0.95, "card.impact_f1": 0.91, "card.statutes_f1": 0.95,
               "card.responsibility": 0.92, "card.domain": 0.95, "article.enforcement_f1": 0.95,

@@ -21,7 +21,10 @@ def test_classify_jsonl_reports_bad_lines_and_continues():
 
 
 def test_classify_plain_text_article():
-    result = CliRunner().invoke(classify_cmd, ["-"], input="某公司被罚\n某市警方对某公司予以警告，责令限期整改。\n")
+    article = "某公司被罚\n某市警方对某公司予以警告，责令限期整改。\n"
+    refused = CliRunner().invoke(classify_cmd, ["-"], input=article)
+    assert refused.exit_code == 1 and "--plain" in refused.stderr and not refused.stdout
+    result = CliRunner().invoke(classify_cmd, ["--plain", "-"], input=article)
     assert result.exit_code == 0
     pred = json.loads(result.stdout)
     assert pred["is_enforcement"] and pred["cases"][0]["penalties"] == ["警告", "责令改正"]

@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+import re
+import shlex
+
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -28,11 +32,39 @@ def run(config: Path, *args: str):
     return CliRunner().invoke(cli, ["--config", str(config), *args], catch_exceptions=False)
 
 
-def test_help_lists_the_commands():
-    result = CliRunner().invoke(cli, ["--help"])
-    assert result.exit_code == 0
-    for name in ("config", "db", "sources", "digest"):
-        assert name in result.output
+def _help_texts(command: click.Command, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], str]:
+    out = {path: CliRunner().invoke(cli, [*path, "--help"]).output}
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            out |= _help_texts(sub, (*path, name))
+    return out
+
+
+EXAMPLE = re.compile(r"^[ \t]*(?:[A-Z_]+=\S+[ \t]+)*regwatch[ \t]+([a-z].*?)(?:[ \t]{2,}|$)", re.M)
+
+
+def test_every_example_in_the_help_is_a_command_that_parses():
+    """The --help is the manual: each `regwatch …` example in it names real commands and options."""
+    examples = {m.group(1) for text in _help_texts(cli).values() for m in EXAMPLE.finditer(text)}
+    assert len(examples) >= 8, examples
+    for example in sorted(examples):
+        result = CliRunner().invoke(cli, [*shlex.split(example), "--help"])
+        assert result.exit_code == 0, (example, result.output)
+        assert "Usage: cli " + example.split()[0] in result.output.replace("regwatch", "cli"), (example, result.output)
+
+
+def test_version_comes_from_the_package_metadata():
+    from importlib.metadata import version
+
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0 and version("regwatch") in result.output
+
+
+def test_environment_overrides_a_nested_setting_and_names_the_variable(config, monkeypatch):
+    monkeypatch.setenv("REGWATCH_CRAWL__WINDOW_DAYS", "0")
+    result = CliRunner().invoke(cli, ["--config", str(config), "config", "check"])
+    assert result.exit_code == 2
+    assert "crawl.window_days" in result.stderr and "REGWATCH_CRAWL__WINDOW_DAYS" in result.stderr
 
 
 def test_config_check_passes_and_fails_with_exit_2(config, tmp_path):

@@ -10,8 +10,9 @@ from defusedxml import DefusedXmlException
 from scrapy.http import HtmlResponse, Request
 
 from regwatch.crawler.extensions import run_status
-from regwatch.crawler.extraction import (ArticleExtractor, ExtractionConfigError, PageSelectors, canonical_url, content_hash,
-                                decode_html, default_rules, load_extraction_rules, parse_published)
+from regwatch.config import ConfigError, load_extraction_rules
+from regwatch.crawler.extraction import (ArticleExtractor, PageSelectors, canonical_url, content_hash, decode_html,
+                                         default_rules, parse_published)
 from regwatch.crawler.middlewares import is_challenge
 from regwatch.crawler.spiders.feed import parse_feed
 from regwatch.app.demo import CHALLENGE_PAGE
@@ -141,8 +142,11 @@ def test_challenge_detection():
 def test_extraction_config_errors_name_the_key(tmp_path):
     bad = tmp_path / "extraction.yaml"
     bad.write_text("tracking_params: []\n", encoding="utf-8")
-    with pytest.raises(ExtractionConfigError, match="missing key"):
+    with pytest.raises(ConfigError) as err:
         load_extraction_rules(bad)
+    assert err.value.file == str(bad)
+    assert {"wechat_identity_params: Field required", "wechat_noise_lines: Field required",
+            "challenge: Field required"} == set(err.value.problems)
 
 
 @pytest.mark.parametrize("stats, reason, status", [

@@ -1,4 +1,8 @@
-"""The ``regwatch`` command line. ``regwatch COMMAND --help`` documents each command."""
+"""The ``regwatch`` command line. ``regwatch COMMAND --help`` documents each command.
+
+Every command turns a bad configuration, an unusable database and a filesystem failure into one
+readable line on stderr (secrets masked) and exit status 2 — never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,12 @@ import click
 from regwatch import clock
 from regwatch.app.commands.classify import classify_cmd, eval_cmd
 from regwatch.app.commands.crawl import crawl_cmd, demo_cmd, run_cmd
-from regwatch.config import ConfigError, Settings, check_environment, load_settings, load_sources
+from sqlalchemy.exc import SQLAlchemyError
 
+from regwatch.app.errors import describe_database_error, describe_os_error
+from regwatch.config import ConfigError, Settings, check_environment, load_settings, load_sources, mask_secrets
+
+#: Exit status for a bad configuration or an unusable database, folder or file.
 EXIT_CONFIG = 2
 
 
@@ -61,7 +69,41 @@ class AppContext:
 pass_app = click.make_pass_decorator(AppContext)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class RegwatchGroup(click.Group):
+    """The top command: whatever a subcommand raises about configuration, database or files
+    becomes one line and exit status 2."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:  # noqa: BLE001 - only the kinds _one_line knows are turned into a line
+            message = _one_line(ctx, exc)
+            if message is None:
+                raise
+        click.echo(mask_secrets(message), err=True)
+        ctx.exit(EXIT_CONFIG)
+
+
+def _one_line(ctx: click.Context, exc: Exception) -> str | None:
+    """The readable line for a configuration, rules, database or filesystem error; None for others."""
+    rules = sys.modules.get("regwatch.classifiers.rules")  # a RulesError needs its module loaded
+    if isinstance(exc, ConfigError):
+        return exc.report()
+    if rules is not None and isinstance(exc, rules.RulesError):
+        return f"rules error in {exc.file}: {exc.key}: {exc.reason}"
+    if isinstance(exc, SQLAlchemyError):
+        return "error: " + describe_database_error(_database_url(ctx), exc)
+    if isinstance(exc, OSError):
+        return "error: " + describe_os_error(exc)
+    return None
+
+
+def _database_url(ctx: click.Context) -> str:
+    app = ctx.find_object(AppContext)
+    return app.settings.database_url if app is not None and app._settings is not None else ""
+
+
+@click.group(cls=RegwatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(path_type=Path), envvar="REGWATCH_CONFIG",
               help="Settings file (default: config/regwatch.yaml, else config/regwatch.example.yaml).")
 @click.version_option(package_name="regwatch")
@@ -78,6 +120,9 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
       regwatch db upgrade       create or upgrade the database schema
       regwatch run              one crawl → classify → store → digest cycle
       regwatch demo             the same cycle against the bundled local snapshot
+
+    Exit status: 0 done, 1 some input was bad (e.g. `classify` lines), 2 a configuration,
+    database or filesystem problem (one line on stderr says which key, host, file or permission).
     """
     ctx.obj = AppContext(config_path)
 
@@ -90,20 +135,70 @@ def config_group() -> None:
 @config_group.command("check")
 @pass_app
 def config_check(app: AppContext) -> None:
-    """Validate the settings file, the sources file and the paths they name.
+    """Validate every configuration file and what it points at, and connect to the database.
 
-    Prints every problem with its key path; exits 2 if there is any. Secrets are never printed.
+    Checks the settings (file and REGWATCH_* environment), the sources file (each entry, each
+    kind's options, CSS selectors, URLs), extraction.yaml, the classifier's rule files, that the
+    output folders and the SQLite file are writable, and that the database answers. Prints every
+    problem with its file and key path; exits 2 if there is any. Secrets are never printed.
+
+    \b
+    Examples:
+      regwatch config check
+      REGWATCH_DATABASE_URL=postgresql://regwatch@db:5432/regwatch regwatch config check
     """
-    report = check_environment(app.settings)
+    settings = app.settings
+    report = check_environment(settings)
+    report.problems += _rules_problems(settings.rules_dir)
+    report.problems += _database_problems(settings, report.notes)
     click.echo(f"settings: {app.config_path or 'default lookup'}: ok")
     for note in report.notes:
-        click.echo(f"  {note}")
+        click.echo(f"  {mask_secrets(note)}")
     if report.problems:
         click.echo("problems:", err=True)
         for p in report.problems:
-            click.echo(f"  - {p}", err=True)
+            click.echo(f"  - {mask_secrets(p)}", err=True)
         sys.exit(EXIT_CONFIG)
     click.echo("configuration is valid")
+
+
+def _rules_problems(rules_dir: Path) -> list[str]:
+    """The classifier's own loader checks the rule files; its error names file and key."""
+    from regwatch.classifiers import EnforcementClassifier, RulesError
+
+    try:
+        EnforcementClassifier(rules_dir)
+    except RulesError as exc:
+        return [f"rules_dir ({exc.file}): {exc.key}: {exc.reason}"]
+    return []
+
+
+def _database_problems(settings: Settings, notes: list[str]) -> list[str]:
+    """Connect to the database (a SQLite file that does not exist yet is not created)."""
+    from sqlalchemy import text
+
+    from regwatch.storage.db import current_revision, head_revision, make_engine
+
+    url = settings.database_url or ""
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+        notes.append("database: the SQLite file does not exist yet; `regwatch db upgrade` creates it")
+        return []
+    try:
+        engine = make_engine(url)
+        try:
+            with engine.connect() as conn:
+                if url.startswith("sqlite"):
+                    conn.execute(text("BEGIN IMMEDIATE"))  # needs write access to the file and its folder
+                    conn.execute(text("ROLLBACK"))
+            revision, head = current_revision(engine), head_revision()
+        finally:
+            engine.dispose()
+    except (SQLAlchemyError, OSError) as exc:
+        return ["database_url: " + (describe_os_error(exc) if isinstance(exc, OSError) and not isinstance(exc, SQLAlchemyError)
+                                    else describe_database_error(url, exc))]
+    notes.append(f"database: connected; schema {revision or 'empty'}, this regwatch needs {head}"
+                 + ("" if revision == head else " (run `regwatch db upgrade`)"))
+    return []
 
 
 @cli.group("db")

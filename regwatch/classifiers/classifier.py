@@ -11,7 +11,7 @@ from pathlib import Path
 import jieba
 
 from regwatch.cases import CaseCard
-from regwatch.config import PACKAGE_DATA
+from regwatch.config import MAX_TEXT_CHARS, MAX_TITLE_CHARS, PACKAGE_DATA
 
 from .context import AuthorityFinder, EnforcementDetector, PenaltyFinder, ProvinceFinder
 from .fines import FineExtractor
@@ -20,8 +20,6 @@ from .rules import compile_regex, load_rules, require
 from .splitter import CaseSplitter
 from .statutes import StatuteExtractor
 
-MAX_TEXT_CHARS = 200_000
-MAX_TITLE_CHARS = 1_000
 SUMMARY_CHARS = 500
 DEFAULT_RULES_DIR = Path(str(PACKAGE_DATA / "rules"))
 ORG_NAME = re.compile(r"某([\u4e00-\u9fa5]{1,10}?)(?:有限|股份|责任)*(?:公司|集团|中心|所|店|会所)")

@@ -1,7 +1,8 @@
 """From fetched bytes to an article: decoding, canonical URL, main text, title and date.
 
 Order of preference for the text: a WeChat page's ``#js_content``; the source's configured CSS
-selectors; trafilatura. Everything configurable lives in ``config/extraction.yaml``.
+selectors; trafilatura. Everything configurable lives in ``regwatch/config/extraction.yaml``
+(validated by ``regwatch.config.extraction``).
 """
 
 from __future__ import annotations
@@ -13,21 +14,15 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import lxml.html
-import yaml
 from lxml import etree
 
 from regwatch import clock
 from regwatch.clock import BEIJING
-from regwatch.config import PACKAGE_DATA
-
-EXTRACTION_FILE = Path(str(PACKAGE_DATA / "extraction.yaml"))
-#: Text beyond this many characters is cut (crawled text is untrusted; bound what we keep).
-MAX_TEXT_CHARS = 500_000
+from regwatch.config import MAX_TEXT_CHARS, MAX_TITLE_CHARS, ExtractionRules, load_extraction_rules
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
 #: Legacy Chinese encodings are all read as their superset GB18030.
@@ -47,44 +42,6 @@ _DATE = re.compile(r"(20\d\d|19\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _RELATIVE = re.compile(r"刚刚|\d+\s*(?:秒|分钟|小时|天|周|个月)前|今天|昨天|前天")
 _WECHAT_TIME = re.compile(r"""\b(?:var\s+ct|create_time)\s*[=:]\s*["']?(\d{9,11})""")
-
-
-class ExtractionConfigError(ValueError):
-    """``config/extraction.yaml`` is missing a key or has a wrong type."""
-
-
-@dataclass(frozen=True)
-class ExtractionRules:
-    """The data of ``config/extraction.yaml``."""
-
-    tracking_params: tuple[str, ...]
-    wechat_identity_params: tuple[str, ...]
-    wechat_noise_lines: frozenset[str]
-    challenge_max_visible_chars: int
-    challenge_statuses: frozenset[int]
-    challenge_markers: tuple[str, ...]
-
-
-def load_extraction_rules(path: Path = EXTRACTION_FILE) -> ExtractionRules:
-    """Read and check the extraction data; errors name the file and key."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        challenge = raw["challenge"]
-        rules = ExtractionRules(
-            tracking_params=tuple(str(p) for p in raw["tracking_params"]),
-            wechat_identity_params=tuple(str(p) for p in raw["wechat_identity_params"]),
-            wechat_noise_lines=frozenset(str(p).strip() for p in raw["wechat_noise_lines"]),
-            challenge_max_visible_chars=int(challenge["max_visible_chars"]),
-            challenge_statuses=frozenset(int(s) for s in challenge["statuses"]),
-            challenge_markers=tuple(str(m) for m in challenge["markers"]),
-        )
-    except (OSError, yaml.YAMLError) as exc:
-        raise ExtractionConfigError(f"{path}: cannot read: {exc}") from None
-    except KeyError as exc:
-        raise ExtractionConfigError(f"{path}: missing key {exc}") from None
-    except (TypeError, ValueError) as exc:
-        raise ExtractionConfigError(f"{path}: wrong type: {exc}") from None
-    return rules
 
 
 @lru_cache(maxsize=1)
@@ -346,7 +303,7 @@ class ArticleExtractor:
         result.selector_missed = missed
         title = (_first_text(doc, selectors.title) or _meta(doc, "ArticleTitle", "og:title") or title_hint
                  or _first_text(doc, "h1") or _first_text(doc, "title"))
-        result.title = title.split("\n")[0][:1000]
+        result.title = title.split("\n")[0][:MAX_TITLE_CHARS]
         if selectors.date:
             result.published_at = parse_published(_first_text(doc, selectors.date))
         result.published_at = (result.published_at

@@ -9,15 +9,6 @@ from typing import Any
 
 from regwatch.config import ConfigError, Settings, SourceConfig, load_sources
 
-SPIDERS = {
-    "secrss": "regwatch.crawler.spiders.secrss.SecrssSpider",
-    "cac": "regwatch.crawler.spiders.cac.CacSpider",
-    "listpage": "regwatch.crawler.spiders.listpage.ListPageSpider",
-    "feed": "regwatch.crawler.spiders.feed.FeedSpider",
-    "mps": "regwatch.crawler.spiders.mps.MpsSpider",
-}
-
-
 @dataclass
 class SourceRun:
     """The health record one source's crawl left behind."""
@@ -50,7 +41,6 @@ def run_crawl(settings: Settings, source_ids: Sequence[str] | None = None, *, pr
     a child process.
     """
     from scrapy.crawler import CrawlerProcess
-    from scrapy.utils.misc import load_object
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
@@ -62,7 +52,7 @@ def run_crawl(settings: Settings, source_ids: Sequence[str] | None = None, *, pr
     chosen = select_sources(load_sources(settings.sources_file), source_ids)
     if not chosen:
         return []
-    browser = any(s.options.get("browser") for s in chosen)
+    browser = any(getattr(s.options, "browser", False) for s in chosen)
     overrides: dict[str, Any] = {"REGWATCH_PROGRESS": progress, "LOG_INSTALL_ROOT_HANDLER": True}
     if progress and settings.log_level != "DEBUG":
         overrides["LOG_LEVEL"] = "WARNING"  # the progress lines replace Scrapy's INFO chatter
@@ -74,7 +64,7 @@ def run_crawl(settings: Settings, source_ids: Sequence[str] | None = None, *, pr
     logging.root.handlers.clear()  # Scrapy installs its own handler at LOG_LEVEL
     process = CrawlerProcess(scrapy_conf)
     for src in chosen:
-        process.crawl(load_object(SPIDERS[src.kind]), source=src.id)
+        process.crawl(src.kind, source=src.id)  # each kind's spider is named after it
     workers.start(scrapy_conf.getint("REGWATCH_PROCESS_WORKERS"))
     try:
         process.start()

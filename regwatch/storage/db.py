@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -14,17 +16,25 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
+def json_dumps(value: Any) -> str:
+    """JSON columns hold readable UTF-8 (``网络安全法``, not ``\\u7f51…``): psql and ``LIKE`` see the text."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 class SchemaOutdated(Exception):
     """The database schema is not at the revision this code needs."""
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite files get WAL journaling, a busy timeout and foreign keys."""
+    """Create an engine; SQLite files get WAL journaling, a busy timeout and foreign keys.
+
+    JSON columns are written as UTF-8 text on both engines (``json_dumps``).
+    """
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, json_serializer=json_dumps)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -38,7 +48,7 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, json_serializer=json_dumps)
 
 
 def _alembic_config(engine: Engine) -> Config:

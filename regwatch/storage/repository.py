@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from regwatch import clock
 from regwatch.cases import CaseCard
+from regwatch.config import MAX_TEXT_CHARS, MAX_TITLE_CHARS
 from regwatch.storage import matching
 from regwatch.storage.models import (
     Article,
@@ -24,7 +25,6 @@ from regwatch.storage.models import (
 )
 
 RUN_STATUSES = ("ok", "empty", "blocked", "error", "selectors_broken")
-MAX_TEXT_CHARS = 1_000_000
 
 
 @dataclass
@@ -131,7 +131,7 @@ class ArticleStore:
             created = row is None
             values = dict(vars(article))
             values["text"] = values["text"][:MAX_TEXT_CHARS]
-            values["title"] = values["title"][:1000]
+            values["title"] = values["title"][:MAX_TITLE_CHARS]
             if created:
                 row = Article(**values)
                 s.add(row)

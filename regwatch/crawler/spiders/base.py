@@ -11,7 +11,7 @@ import scrapy
 from scrapy.http import Request, Response
 
 from regwatch import clock
-from regwatch.config import ConfigError, SourceConfig
+from regwatch.config import SourceConfig
 from regwatch.crawler.context import engine_for, find_source
 from regwatch.crawler.extraction import canonical_url, parse_published
 from regwatch.crawler.items import ArticleItem
@@ -39,9 +39,6 @@ class SourceSpider(scrapy.Spider):
     kind: ClassVar[str]
     #: Article-page selectors used when the source's options name none.
     default_selectors: ClassVar[dict[str, str | None]] = {}
-    #: Option keys this kind accepts (anything else in ``options`` is reported as unknown).
-    option_keys: ClassVar[frozenset[str]] = frozenset({"body", "article_title", "article_date"})
-    required_options: ClassVar[frozenset[str]] = frozenset()
 
     source: SourceConfig
     store: ArticleStore
@@ -59,14 +56,6 @@ class SourceSpider(scrapy.Spider):
     def _bind(self, settings: Any) -> None:
         self.source = find_source(settings, self.source_id, self.kind)
         self.source_id = self.source.id
-        opts = self.source.options
-        where = f"sources[{self.source.id}].options"
-        unknown = sorted(set(opts) - self.option_keys)
-        missing = sorted(self.required_options - set(opts))
-        problems = [f"{where}.{k}: unknown option for kind {self.kind} (known: {', '.join(sorted(self.option_keys))})" for k in unknown]
-        problems += [f"{where}.{k}: required for kind {self.kind}" for k in missing]
-        if problems:
-            raise ConfigError(settings.get("REGWATCH_SOURCES_FILE"), problems)
         engine = engine_for(settings)
         self.store = ArticleStore(engine)
         # A source's first complete crawl back-fills its window even past articles other sources
@@ -74,10 +63,11 @@ class SourceSpider(scrapy.Spider):
         self.incremental = CrawlRunLog(engine).has_completed(self.source.id)
         self.window_start = clock.now() - timedelta(days=settings.getint("REGWATCH_WINDOW_DAYS", 30))
         self.max_list_pages = settings.getint("REGWATCH_MAX_LIST_PAGES", 5)
+        opts = self.source.options  # validated per kind by regwatch.config.sources
         self.selectors = {
-            "body": opts.get("body", self.default_selectors.get("body")),
-            "title": opts.get("article_title", self.default_selectors.get("title")),
-            "date": opts.get("article_date", self.default_selectors.get("date")),
+            "body": opts.body or self.default_selectors.get("body"),
+            "title": opts.article_title or self.default_selectors.get("title"),
+            "date": opts.article_date or self.default_selectors.get("date"),
         }
 
     # --- list pages ---------------------------------------------------------------------------

@@ -19,12 +19,10 @@ from regwatch.crawler.spiders.base import ListEntry, SourceSpider
 class ListPageSpider(SourceSpider):
     name = "listpage"
     kind = "listpage"
-    option_keys: ClassVar[frozenset[str]] = SourceSpider.option_keys | {"list_item", "link", "title", "date", "next_page"}
-    required_options: ClassVar[frozenset[str]] = frozenset({"list_item"})
     default_list: ClassVar[dict[str, str]] = {"link": "a::attr(href)", "title": "a::attr(title), a::text"}
 
     def _opt(self, key: str) -> str | None:
-        return self.source.options.get(key, self.default_list.get(key))
+        return getattr(self.source.options, key) or self.default_list.get(key)
 
     async def start(self) -> Any:
         for url in self.source.start_urls:

@@ -12,29 +12,19 @@ from typing import Any, ClassVar
 
 from scrapy.http import Request
 
-from regwatch.config import ConfigError
 from regwatch.crawler.spiders.listpage import ListPageSpider
 
 
 class MpsSpider(ListPageSpider):
     name = "mps"
     kind = "mps"
-    option_keys: ClassVar[frozenset[str]] = ListPageSpider.option_keys | {"browser"}
-    required_options: ClassVar[frozenset[str]] = frozenset()
     default_list: ClassVar[dict[str, str]] = {"list_item": ".list li", "link": "a::attr(href)",
                                               "title": "a::attr(title), a::text", "date": "span::text"}
     default_selectors = {"body": "#ztdx, #UCAP-CONTENT, .pages_content", "title": "h1, .title", "date": None}
 
     def _bind(self, settings: Any) -> None:
         super()._bind(settings)
-        self.use_browser = bool(self.source.options.get("browser", False))
-        if self.use_browser:
-            try:
-                import scrapy_playwright  # noqa: F401
-            except ImportError:
-                raise ConfigError(settings.get("REGWATCH_SOURCES_FILE"), [
-                    f"sources[{self.source.id}].options.browser: needs scrapy-playwright "
-                    "(pip install scrapy-playwright && playwright install chromium)"]) from None
+        self.use_browser = self.source.options.browser  # scrapy-playwright checked by the config
 
     def _browser_meta(self, request: Request) -> Request:
         if self.use_browser:

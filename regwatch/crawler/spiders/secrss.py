@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlencode
 
 from scrapy.http import Response
@@ -26,7 +26,6 @@ OK_CODE = "10000"
 class SecrssSpider(SourceSpider):
     name = "secrss"
     kind = "secrss"
-    option_keys: ClassVar[frozenset[str]] = SourceSpider.option_keys | {"tag", "author", "article_url"}
     default_selectors = {"body": ".article-body", "title": "h1.title, h1", "date": ".time"}
 
     async def start(self) -> Any:
@@ -38,12 +37,12 @@ class SecrssSpider(SourceSpider):
 
     def _api_request(self, api: str, cursor: str, page: int) -> Any:
         opts = self.source.options
-        if opts.get("author"):
-            url = f"{api.rstrip('/')}/group?" + urlencode({"author": opts["author"]})
+        if opts.author:
+            url = f"{api.rstrip('/')}/group?" + urlencode({"author": opts.author})
         else:
             params = {"lastPublishedAt": cursor, "referer": "web"}
-            if opts.get("tag"):
-                params["tag"] = opts["tag"]
+            if opts.tag:
+                params["tag"] = opts.tag
             url = f"{api}?{urlencode(params)}"
         headers = {**API_HEADERS, "Referer": self._site(api) + "/"}
         return self.list_request(url, self.parse_api, page=page, headers=headers,
@@ -64,11 +63,11 @@ class SecrssSpider(SourceSpider):
         rows = data.get("list", []) if isinstance(data, dict) else data
         rows = [r for r in rows if isinstance(r, dict)]
         api = response.meta["api"]
-        template = self.source.options.get("article_url") or self._site(api) + "/articles/{id}"
+        template = self.source.options.article_url or self._site(api) + "/articles/{id}"
         entries = [ListEntry(url=str(r.get("url") or (template.format(id=r["id"]) if r.get("id") is not None else "")),
                              title=r.get("title"), date=r.get("published_at")) for r in rows]
         requests, more = self.follow_entries(response, entries)
         yield from requests
         dates = sorted(str(r["published_at"]) for r in rows if r.get("published_at"))
-        if more and dates and not self.source.options.get("author") and dates[0] < response.meta["cursor"]:
+        if more and dates and not self.source.options.author and dates[0] < response.meta["cursor"]:
             yield self._api_request(api, dates[0], page=response.meta["list_page"] + 1)
