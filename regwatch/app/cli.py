@@ -11,11 +11,10 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from regwatch.app.commands.classify import classify_cmd, eval_cmd
 from regwatch.app.commands.crawl import crawl_cmd, demo_cmd, run_cmd
-from sqlalchemy.exc import SQLAlchemyError
-
 from regwatch.app.errors import describe_database_error, describe_os_error
 from regwatch.config import (ConfigError, Settings, check_environment, default_config_path, load_settings, load_sources,
                              mask_secrets, user_config_file)
@@ -115,7 +114,8 @@ def _database_url(ctx: click.Context) -> str:
 
 @click.group(cls=RegwatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(path_type=Path), envvar="REGWATCH_CONFIG",
-              help="Settings file (default: config/regwatch.yaml, else config/regwatch.example.yaml).")
+              help="Settings file (default: regwatch.yaml in the user config folder if present, else the "
+                   "bundled example; `regwatch config check` prints which).")
 @click.version_option(package_name="regwatch")
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None) -> None:
