@@ -201,6 +201,16 @@ def test_every_command_fails_with_one_line_and_exit_2_on_an_unreachable_database
         assert "pa%40ss" not in result.output and "hunter2" not in result.output
 
 
+def test_commands_that_write_refuse_a_read_only_database_before_they_start(tmp_path, read_only):
+    _set_up("ro_db_file", tmp_path, read_only)
+    config = _files(tmp_path, "database_url: sqlite:///{tmp}/ro/r.db\n", None)
+    for args in (["crawl"], ["run"], ["digest"], ["sources", "list"]):  # WAL mode cannot even read there
+        result = CliRunner().invoke(cli, ["--config", str(config), *args])
+        assert result.exit_code == 2 and isinstance(result.exception, SystemExit), (args, result.output)
+        (line,) = result.stderr.strip().splitlines()
+        assert "read-only" in line and "r.db" in line, line
+
+
 def test_a_good_configuration_passes_and_connects(tmp_path):
     config = _files(tmp_path, "", None)
     assert CliRunner().invoke(cli, ["--config", str(config), "db", "upgrade"]).exit_code == 0

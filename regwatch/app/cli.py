@@ -11,14 +11,14 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from regwatch import clock
 from regwatch.app.commands.classify import classify_cmd, eval_cmd
 from regwatch.app.commands.crawl import crawl_cmd, demo_cmd, run_cmd
-from sqlalchemy.exc import SQLAlchemyError
-
 from regwatch.app.errors import describe_database_error, describe_os_error
-from regwatch.config import ConfigError, Settings, check_environment, load_settings, load_sources, mask_secrets
+from regwatch.config import (ConfigError, Settings, check_environment, default_config_path, load_settings, load_sources,
+                             mask_secrets, user_config_file)
 
 #: Exit status for a bad configuration or an unusable database, folder or file.
 EXIT_CONFIG = 2
@@ -45,8 +45,9 @@ class AppContext:
                 logging.getLogger("alembic").setLevel(logging.WARNING)
         return self._settings
 
-    def engine(self, *, check_schema: bool = True):  # type: ignore[no-untyped-def]
-        """An engine on the configured database; refuses a schema that is behind."""
+    def engine(self, *, check_schema: bool = True, writable: bool = True):  # type: ignore[no-untyped-def]
+        """An engine on the configured database; refuses a schema that is behind, and (``writable``)
+        a SQLite file this process cannot write — before a crawl starts, not in the middle of it."""
         from regwatch.storage.db import SchemaOutdated, ensure_schema_current, make_engine
 
         engine = make_engine(self.settings.database_url)
@@ -56,6 +57,8 @@ class AppContext:
             except SchemaOutdated as exc:
                 click.echo(f"error: {exc}", err=True)
                 sys.exit(EXIT_CONFIG)
+        if writable:
+            ensure_writable(engine)
         return engine
 
     def sources(self):  # type: ignore[no-untyped-def]
@@ -67,6 +70,14 @@ class AppContext:
 
 
 pass_app = click.make_pass_decorator(AppContext)
+
+
+def ensure_writable(engine) -> None:  # type: ignore[no-untyped-def]
+    """Take SQLite's write lock and let it go: raises OperationalError on a read-only file or folder."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("ROLLBACK")
 
 
 class RegwatchGroup(click.Group):
@@ -105,7 +116,8 @@ def _database_url(ctx: click.Context) -> str:
 
 @click.group(cls=RegwatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(path_type=Path), envvar="REGWATCH_CONFIG",
-              help="Settings file (default: config/regwatch.yaml, else config/regwatch.example.yaml).")
+              help="Settings file (default: regwatch.yaml in the user config folder if present, else the "
+                   "bundled example; `regwatch config check` prints which).")
 @click.version_option(package_name="regwatch")
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None) -> None:
@@ -151,7 +163,9 @@ def config_check(app: AppContext) -> None:
     report = check_environment(settings)
     report.problems += _rules_problems(settings.rules_dir)
     report.problems += _database_problems(settings, report.notes)
-    click.echo(f"settings: {app.config_path or 'default lookup'}: ok")
+    click.echo(f"settings: {app.config_path or default_config_path()}: ok")
+    if not user_config_file().exists():
+        click.echo(f"  (a settings file at {user_config_file()} would be used automatically)")
     for note in report.notes:
         click.echo(f"  {mask_secrets(note)}")
     if report.problems:
@@ -175,8 +189,6 @@ def _rules_problems(rules_dir: Path) -> list[str]:
 
 def _database_problems(settings: Settings, notes: list[str]) -> list[str]:
     """Connect to the database (a SQLite file that does not exist yet is not created)."""
-    from sqlalchemy import text
-
     from regwatch.storage.db import current_revision, head_revision, make_engine
 
     url = settings.database_url or ""
@@ -186,10 +198,7 @@ def _database_problems(settings: Settings, notes: list[str]) -> list[str]:
     try:
         engine = make_engine(url)
         try:
-            with engine.connect() as conn:
-                if url.startswith("sqlite"):
-                    conn.execute(text("BEGIN IMMEDIATE"))  # needs write access to the file and its folder
-                    conn.execute(text("ROLLBACK"))
+            ensure_writable(engine)
             revision, head = current_revision(engine), head_revision()
         finally:
             engine.dispose()
@@ -226,7 +235,7 @@ def db_current(app: AppContext) -> None:
     """Show the database's schema revision and the one this code needs."""
     from regwatch.storage.db import current_revision, head_revision
 
-    engine = app.engine(check_schema=False)
+    engine = app.engine(check_schema=False, writable=False)
     click.echo(f"database: {current_revision(engine) or 'empty'}; code needs: {head_revision()}")
 
 
@@ -241,7 +250,7 @@ def sources_list(app: AppContext) -> None:
     """List sources with their last crawl status and health warnings."""
     from regwatch.storage.repository import CrawlRunLog
 
-    runs = CrawlRunLog(app.engine())
+    runs = CrawlRunLog(app.engine(writable=False))
     rows = []
     for src in app.sources():
         health = runs.health(src.id)

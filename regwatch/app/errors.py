@@ -36,8 +36,8 @@ def describe_database_error(url: str, exc: BaseException) -> str:
     path = _sqlite_path(url)
     if path is not None:
         folder = path.parent
-        if "readonly" in reason or "read-only" in reason:
-            return f"database {path}: the file or its folder is read-only ({reason}); check the permissions of {path} and {folder}"
+        if "readonly" in reason or "read-only" in reason or ("unable to open" in reason and path.is_file()):
+            return f"database {path}: the file or its folder {folder} is read-only for this user ({reason})"
         if "unable to open" in reason:
             existing = _nearest_existing(folder)
             if existing is not None and existing != folder:
@@ -48,14 +48,15 @@ def describe_database_error(url: str, exc: BaseException) -> str:
         return f"database {path}: {reason}"
     try:
         parsed = make_url(url)
-        where = f"{parsed.host or 'local socket'}:{parsed.port or 5432} database {parsed.database!r} as user {parsed.username!r}"
+        where = (f"PostgreSQL at {parsed.host or 'the local socket'}:{parsed.port or 5432} "
+                 f"(database {parsed.database!r}, user {parsed.username!r})")
     except (ArgumentError, ValueError):
         where = safe
-    if "password authentication failed" in reason or "authentication" in reason:
-        return f"database {where}: authentication failed ({reason})"
+    if "authentication" in reason:
+        return f"{where}: authentication failed ({reason})"
     if "does not exist" in reason:
-        return f"database {where}: {reason}"
-    return f"database {where}: cannot connect ({reason})"
+        return f"{where}: {reason}"
+    return f"{where}: cannot connect ({reason})"
 
 
 def describe_os_error(exc: OSError) -> str:
