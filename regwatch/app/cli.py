@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from regwatch.app.commands.alerts import alerts_group, deliveries_cmd
 from regwatch.app.commands.classify import classify_cmd, eval_cmd
 from regwatch.app.commands.crawl import crawl_cmd, demo_cmd, run_cmd
 from regwatch.config import ConfigError, Settings, check_environment, load_settings, load_sources
@@ -176,6 +177,8 @@ cli.add_command(run_cmd)
 cli.add_command(demo_cmd)
 cli.add_command(classify_cmd)
 cli.add_command(eval_cmd)
+cli.add_command(alerts_group)
+cli.add_command(deliveries_cmd)
 
 
 def main() -> None:

@@ -29,6 +29,8 @@ from importlib.resources.abc import Traversable
 
 import platformdirs
 
+from regwatch.config.alerts import AlertSettings
+
 #: The bundled configuration data (example settings, sources, extraction data, rules).
 PACKAGE_DATA: Traversable = files(__name__)
 EXAMPLE_SETTINGS = Path(str(PACKAGE_DATA / "regwatch.example.yaml"))
@@ -95,6 +97,7 @@ class Settings(_Strict):
     digest_dir: Path | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     crawl: CrawlSettings = CrawlSettings()
+    alerts: AlertSettings = AlertSettings()
 
     @field_validator("database_url")
     @classmethod
@@ -147,7 +150,7 @@ class SourceConfig(_Strict):
 def _problems(exc: ValidationError, prefix: str = "") -> list[str]:
     out = []
     for err in exc.errors():
-        path = ".".join(str(p) for p in err["loc"])
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
         msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
         out.append(f"{prefix}{path}: {msg}")
     return out
@@ -262,5 +265,6 @@ def check_environment(settings: Settings) -> CheckReport:
         existing = next((p for p in [d, *d.parents] if p.exists()), None)
         if existing is None or not existing.is_dir() or not os.access(existing, os.W_OK):
             report.problems.append(f"{key}: folder {d} cannot be created (nearest existing parent {existing} is not a writable folder)")
+    report.problems += settings.alerts.missing_secrets()
     report.notes.append(f"database_url: {settings.safe_database_url}")
     return report
