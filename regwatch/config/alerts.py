@@ -51,7 +51,7 @@ class _SecretSource(_Model):
                 return Path(path).expanduser().read_text(encoding="utf-8").strip()
             except OSError as exc:
                 raise MissingSecret(f"cannot read {key}_file {path}: {exc.strerror}") from None
-        return getattr(self, key, None)
+        return getattr(self, key) if key in type(self).model_fields else None
 
     def missing(self) -> list[str]:
         """'key: reason' for each ``*_env`` / ``*_file`` that cannot be read now."""

@@ -79,8 +79,8 @@ def insert_deliveries(session: Session, rows: Sequence[dict[str, Any]]) -> int:
         rows = [r for r in rows if r["idempotency_key"] not in keys]
         stmt = insert(Delivery)
     inserted = 0
-    for row in rows:
-        inserted += session.execute(stmt.values(**row)).rowcount or 0
+    for row in rows:  # RETURNING yields nothing for a skipped row (rowcount is not reliable here)
+        inserted += len(session.execute(stmt.values(**row).returning(Delivery.id)).all())
     return inserted
 
 
