@@ -344,3 +344,29 @@ def test_giving_up_after_max_attempts_is_a_failure_with_the_last_reason(engine):
     assert report.failed == 2 and len(srv.requests) == 6
     with Session(engine) as s:
         assert {d.last_error for d in s.scalars(select(Delivery))} == {"gave up after 3 attempts: HTTP 502: bad gateway"}
+
+
+def test_the_commented_alerts_example_in_the_example_settings_is_valid():
+    from regwatch.config import EXAMPLE_SETTINGS
+    import yaml
+
+    text = EXAMPLE_SETTINGS.read_text(encoding="utf-8")
+    block = text[text.index("# alerts:"):]
+    uncommented = "\n".join(line[2:] if line.startswith("# ") else "" for line in block.splitlines())
+    parsed = AlertSettings.model_validate(yaml.safe_load(uncommented)["alerts"])
+    assert parsed.subscriptions[0].channels == ["sec-mail", "soc-hook"] and parsed.channels["phone"].type == "apprise"
+
+
+def test_robot_tokens_never_reach_the_log_or_the_outbox(engine, monkeypatch, caplog):
+    import logging
+
+    with HookServer(lambda n, r: (400, {}, b"bad request for key=tok-secret-999")) as srv:
+        monkeypatch.setenv("T_WECOM_URL", f"{srv.url}/wecom?key=tok-secret-999")
+        settings = alerts({"wecom": {"type": "wecom", "url_env": "T_WECOM_URL"}}, [{"name": "all", "channels": ["wecom"]}])
+        ArticleStore(engine, settings.alerts.subscriptions).save_article(article(1), [card("a")])
+        with caplog.at_level(logging.INFO):
+            report = send_due(engine, settings)
+    assert report.failed == 1 and "***" in report.problems[0]
+    with Session(engine) as s:
+        [row] = s.scalars(select(Delivery))
+    assert "tok-secret-999" not in row.last_error + " ".join(report.problems) + caplog.text

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import smtplib
 import ssl
 from collections.abc import Callable
@@ -45,6 +46,10 @@ SLACK_MAX_BLOCKS = 50
 #: Robots answer HTTP 200 with these error codes when a message came too fast: retry later.
 ROBOT_RATE_LIMITED = {45009, 130101, 11232, 9499}
 MAX_RETRY_AFTER = 24 * 3600.0
+
+# httpx logs every request URL at INFO, and robot URLs hold their token: keep it to warnings.
+if logging.getLogger("httpx").level == logging.NOTSET:
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 class DeliveryError(Exception):
