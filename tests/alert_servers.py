@@ -6,10 +6,12 @@ import email
 import email.policy
 import json
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -91,7 +93,8 @@ def free_port() -> int:
 class MailServer:
     """aiosmtpd on 127.0.0.1 accepting any mail (AUTH LOGIN/PLAIN with ``user``/``password`` if given)."""
 
-    def __init__(self, user: str | None = None, password: str | None = None):
+    def __init__(self, user: str | None = None, password: str | None = None, *, tls: str = "none",
+                 cert: tuple[Path, Path] | None = None):
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes: list[Any] = []
         self.logins: list[str] = []
@@ -111,7 +114,12 @@ class MailServer:
 
         kwargs: dict[str, Any] = {}
         if user is not None:
-            kwargs = {"authenticator": authenticator, "auth_require_tls": False}
+            kwargs = {"authenticator": authenticator, "auth_require_tls": tls == "starttls"}
+        if tls != "none":
+            assert cert is not None
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(*map(str, cert))
+            kwargs |= {"ssl_context": context} if tls == "ssl" else {"tls_context": context, "require_starttls": True}
         self.port = free_port()
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **kwargs)
 
@@ -121,3 +129,29 @@ class MailServer:
 
     def __exit__(self, *exc: Any) -> None:
         self.controller.stop()
+
+
+def self_signed_cert(folder: Path) -> tuple[Path, Path]:
+    """(certificate, key) PEM files for 127.0.0.1, self-signed: the certificate is its own CA."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=2))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_file, key_file

@@ -12,7 +12,7 @@ from urllib.parse import unquote_plus
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from regwatch import clock
@@ -25,7 +25,7 @@ from regwatch.config.alerts import AlertSettings
 from regwatch.config import SourceConfig
 from regwatch.storage.models import Delivery
 from regwatch.storage.repository import ArticleRecord, ArticleStore, sync_sources
-from tests.alert_servers import HookServer, MailServer
+from tests.alert_servers import HookServer, MailServer, self_signed_cert
 
 ISSUE_SHAPE = """
 alerts:
@@ -216,6 +216,24 @@ def test_email_goes_out_as_multipart_with_escaped_title_and_encoded_chinese_subj
     assert msg["X-Regwatch-Delivery"].startswith("all/mail/digest-")
 
 
+@pytest.mark.parametrize("security", ["ssl", "starttls"])
+def test_email_over_tls_verifies_the_server_and_logs_in(engine, tmp_path, monkeypatch, security):
+    cert = self_signed_cert(tmp_path)
+    monkeypatch.setenv("T_SMTP_PASSWORD", "pw")
+    with MailServer(user="u@example.com", password="pw", tls=security, cert=cert) as smtp:
+        mail = {"type": "email", "host": "127.0.0.1", "port": smtp.port, "security": security, "username": "u@example.com",
+                "password_env": "T_SMTP_PASSWORD", "from": "u@example.com", "to": ["sec@example.com"]}
+        untrusted = alerts({"mail": mail}, [{"name": "all", "channels": ["mail"]}])
+        ArticleStore(engine, untrusted.alerts.subscriptions).save_article(article(1), [card("a")])
+        refused = send_due(engine, untrusted)  # the self-signed certificate is not trusted by default
+        assert refused.retrying == 1 and "CERTIFICATE_VERIFY_FAILED" in refused.problems[0] and not smtp.messages
+        trusted = alerts({"mail": mail | {"ca_file": str(cert[0])}}, [{"name": "all", "channels": ["mail"]}])
+        with Session(engine) as s, s.begin():
+            s.execute(update(Delivery).values(next_attempt_at=None))
+        assert send_due(engine, trusted).sent == 1
+    assert smtp.logins == ["u@example.com"] and smtp.messages[0]["Subject"].startswith("【网信·上海】")
+
+
 def test_webhook_and_robot_signatures(engine, monkeypatch):
     clock.pin(datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc))
     monkeypatch.setenv("T_HOOK_SECRET", "hook-secret")
@@ -370,3 +388,17 @@ def test_robot_tokens_never_reach_the_log_or_the_outbox(engine, monkeypatch, cap
     with Session(engine) as s:
         [row] = s.scalars(select(Delivery))
     assert "tok-secret-999" not in row.last_error + " ".join(report.problems) + caplog.text
+
+
+def test_two_senders_at_once_send_each_delivery_once(engine):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with HookServer(delay=0.05) as srv:
+        settings = alerts({"hook": {"type": "webhook", "url": srv.url}}, [{"name": "all", "channels": ["hook"]}])
+        store = ArticleStore(engine, settings.alerts.subscriptions)
+        for i in range(6):
+            store.save_article(article(i, f"第{i}篇"), [card(f"p{i}", summary=f"第{i}起独特案情" * 4)])
+        with ThreadPoolExecutor(3) as pool:
+            reports = list(pool.map(lambda _: send_due(engine, settings), range(3)))
+    keys = [r.headers["x-regwatch-delivery"] for r in srv.requests]
+    assert len(keys) == len(set(keys)) == 6 and sum(r.sent for r in reports) == 6

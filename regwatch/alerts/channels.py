@@ -349,14 +349,14 @@ class EmailSender:
         except MissingSecret as exc:
             raise DeliveryError(str(exc)) from None
         try:
+            context = ssl.create_default_context(cafile=cfg.ca_file) if cfg.security != "none" else None
             if cfg.security == "ssl":
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(cfg.host, cfg.smtp_port, timeout=cfg.timeout,
-                                                      context=ssl.create_default_context())
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(cfg.host, cfg.smtp_port, timeout=cfg.timeout, context=context)
             else:
                 smtp = smtplib.SMTP(cfg.host, cfg.smtp_port, timeout=cfg.timeout)
             with smtp:
                 if cfg.security == "starttls":
-                    smtp.starttls(context=ssl.create_default_context())
+                    smtp.starttls(context=context)
                 if cfg.username and password:
                     smtp.login(cfg.username, password)
                 refused = smtp.send_message(msg)
@@ -367,6 +367,8 @@ class EmailSender:
         except smtplib.SMTPResponseException as exc:
             text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
             raise DeliveryError(f"SMTP {exc.smtp_code}: {text[:200]}", permanent=exc.smtp_code >= 500) from None
+        except smtplib.SMTPNotSupportedError as exc:
+            raise DeliveryError(f"SMTP: {str(exc)[:200]}", permanent=True) from None
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"SMTP {type(exc).__name__}: {str(exc)[:200]}") from None
         if refused:

@@ -144,6 +144,8 @@ class EmailChannel(_SecretSource):
     sender: str = Field(alias="from")
     to: list[str] = Field(min_length=1)
     timeout: float = Field(30.0, gt=0, le=300)
+    #: CA certificates (PEM) to trust besides the system's, for a server signed by a private CA.
+    ca_file: str | None = None
 
     @field_validator("sender")
     @classmethod
