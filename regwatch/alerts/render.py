@@ -198,6 +198,17 @@ class AlertView:
                         count(c.industry for c in self.cases), sum(c.total_fine for c in self.cases),
                         max(fined, key=lambda c: c.largest_fine) if fined else None)
 
+    def overview_lines(self) -> list[str]:
+        """The overview as lines of text (robot messages)."""
+        ov = self.overview
+
+        def counts(pairs: list[tuple[str, int]]) -> str:
+            return "、".join(f"{k} {n}" for k, n in pairs)
+        lines = [f"共 {ov.total} 个案例" + (f"，罚款合计 {yuan(ov.total_fines)}" if ov.total_fines else "")]
+        if ov.largest:
+            lines.append(f"最大罚款：{yuan(ov.largest.largest_fine)}（{ov.largest.heading}）")
+        return lines + [f"执法机关：{counts(ov.by_authority)}", f"地区：{counts(ov.by_province)}", f"行业：{counts(ov.by_industry)}"]
+
     @property
     def subject(self) -> str:
         """The mail subject / robot title, with counts."""
@@ -236,7 +247,8 @@ def _heading(case: Case, article: Article, several: bool) -> tuple[str, str]:
             heading = _NUMBERING.sub("", first).strip("：: ")
             if heading:
                 return heading, "\n".join(lines[1:]).strip()
-        return clean(_NUMBERING.sub("", first), 40, one_line=True), summary
+        sentence = re.split(r"[。；;！？!?]", _NUMBERING.sub("", first), maxsplit=1)[0]
+        return clean(sentence, 40, one_line=True), summary
     return clean(article.title, 200, one_line=True), summary
 
 
