@@ -402,3 +402,18 @@ def test_two_senders_at_once_send_each_delivery_once(engine):
             reports = list(pool.map(lambda _: send_due(engine, settings), range(3)))
     keys = [r.headers["x-regwatch-delivery"] for r in srv.requests]
     assert len(keys) == len(set(keys)) == 6 and sum(r.sent for r in reports) == 6
+
+
+def test_a_split_message_resumes_after_the_parts_already_delivered(engine):
+    limited = b'{"errcode":45009,"errmsg":"api freq out of limit"}'
+    with HookServer(lambda n, r: (200, {}, limited) if n == 2 else (200, {}, b'{"errcode":0}')) as srv:
+        settings = alerts({"wecom": {"type": "wecom", "url": f"{srv.url}/wecom"}},
+                          [{"name": "all", "channels": ["wecom"], "mode": "daily"}], retry={"base_seconds": 0})
+        ArticleStore(engine).save_article(article(1), [card(f"c{i}", summary=f"第{i}号案件\n" + f"案情{i}。" * 80) for i in range(20)])
+        queue_digests(engine, settings, "daily")
+        report = send_due(engine, settings)
+    assert report.sent == 1 and report.retrying == 0
+    parts = [r.json()["markdown"]["content"] for r in srv.requests]
+    assert parts[2] == parts[3]  # the rate-limited part again, then the rest
+    delivered = parts[:2] + parts[3:]
+    assert len(delivered) == len(set(delivered)) and delivered[-1].endswith(f"({len(delivered)}/{len(delivered)})")

@@ -63,9 +63,29 @@ class DeliveryError(Exception):
 
 
 class Sender(Protocol):
+    #: Parts of a split message a previous attempt delivered (skipped now); ``on_part(n)`` after each.
+    parts_done: int
+    on_part: Callable[[int], None] | None
+
     def send(self, view: AlertView, key: str) -> None: ...
 
     def describe(self) -> str: ...
+
+
+class _Parts:
+    """Sends the parts of a split message in order, resuming after those already delivered."""
+
+    parts_done = 0
+    on_part: Callable[[int], None] | None = None
+
+    def _send_parts(self, parts: list[Any], post: Callable[[Any], None]) -> None:
+        for n, part in enumerate(parts, 1):
+            if n <= self.parts_done:
+                continue
+            post(part)
+            self.parts_done = n
+            if self.on_part is not None:
+                self.on_part(n)
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -126,7 +146,7 @@ def _robot_link(text: str, url: str) -> str:
     return f"[{_robot_md(text)}]({url.replace(')', '%29').replace(' ', '%20')})" if url else _robot_md(text)
 
 
-class _HttpSender:
+class _HttpSender(_Parts):
     """POSTs JSON with httpx and maps the answer to sent / retry / permanent failure."""
 
     def __init__(self, name: str, config: Any, client: httpx.Client):
@@ -210,8 +230,9 @@ class WecomSender(_HttpSender):
 
     def send(self, view: AlertView, key: str) -> None:
         url = self._url()
-        for part in split_blocks(view.markdown_blocks(_robot_md, _robot_link), _bytes_fit(WECOM_MAX_BYTES)):
-            self._check_robot_answer(self._post(url, {"msgtype": "markdown", "markdown": {"content": part}}))
+        self._send_parts(split_blocks(view.markdown_blocks(_robot_md, _robot_link), _bytes_fit(WECOM_MAX_BYTES)),
+                         lambda part: self._check_robot_answer(
+                             self._post(url, {"msgtype": "markdown", "markdown": {"content": part}})))
 
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
@@ -238,12 +259,15 @@ class DingtalkSender(_HttpSender):
         except MissingSecret as exc:
             raise DeliveryError(str(exc)) from None
         title = view.subject[:60]
-        for part in split_blocks(view.markdown_blocks(_robot_md, _robot_link), _bytes_fit(DINGTALK_MAX_BYTES)):
+
+        def post(part: str) -> None:
             url = base
             if secret:
                 ts = int(clock.now().timestamp() * 1000)
                 url += ("&" if "?" in url else "?") + f"timestamp={ts}&sign={dingtalk_sign(secret, ts)}"
             self._check_robot_answer(self._post(url, {"msgtype": "markdown", "markdown": {"title": title, "text": part}}))
+
+        self._send_parts(split_blocks(view.markdown_blocks(_robot_md, _robot_link), _bytes_fit(DINGTALK_MAX_BYTES)), post)
 
 
 class FeishuSender(_HttpSender):
@@ -260,13 +284,16 @@ class FeishuSender(_HttpSender):
         text = view.render_text()
         blocks = [b for b in text.split("\n\n") if b.strip()]
         parts = split_blocks(blocks, _bytes_fit(FEISHU_MAX_BYTES))
-        for part in parts:
+
+        def post(part: str) -> None:
             body: dict[str, Any] = {"msg_type": "post", "content": {"post": {"zh_cn": {
                 "title": view.subject[:100], "content": [[{"tag": "text", "text": line}] for line in part.split("\n")]}}}}
             if secret:
                 ts = int(clock.now().timestamp())
                 body = {"timestamp": str(ts), "sign": feishu_sign(secret, ts), **body}
             self._check_robot_answer(self._post(url, body), ("code", "StatusCode"))
+
+        self._send_parts(parts, post)
 
 
 def _slack_escape(text: str) -> str:
@@ -288,13 +315,13 @@ class SlackSender(_HttpSender):
         url = self._url()
         md = [b.replace("#### ", "*").replace("### ", "*") for b in view.markdown_blocks(_slack_escape, _slack_link)]
         sections = split_blocks(md, lambda t: len(t) <= SLACK_MAX_BLOCK_CHARS - 10)
-        for i in range(0, len(sections), SLACK_MAX_BLOCKS):
-            chunk = sections[i:i + SLACK_MAX_BLOCKS]
-            blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": s}} for s in chunk]
-            self._post(url, {"text": _slack_escape(view.subject), "blocks": blocks})
+        chunks = [sections[i:i + SLACK_MAX_BLOCKS] for i in range(0, len(sections), SLACK_MAX_BLOCKS)]
+        self._send_parts(chunks, lambda chunk: self._post(url, {
+            "text": _slack_escape(view.subject),
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": s}} for s in chunk]}))
 
 
-class AppriseSender:
+class AppriseSender(_Parts):
     """Any apprise URL (ServerChan, PushPlus, Telegram …); apprise splits for its services' limits."""
 
     def __init__(self, name: str, config: AppriseChannel, client: httpx.Client | None = None):
@@ -318,7 +345,7 @@ class AppriseSender:
             raise DeliveryError("apprise could not deliver (see the log for the service's answer)")
 
 
-class EmailSender:
+class EmailSender(_Parts):
     """SMTP (ssl / starttls / none, optional login): multipart/alternative text + HTML."""
 
     def __init__(self, name: str, config: EmailChannel, client: httpx.Client | None = None):

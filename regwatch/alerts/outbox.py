@@ -126,6 +126,11 @@ class DeliveryOutbox:
                     return d.id
         return None
 
+    def _progress(self, delivery_id: int, parts_sent: int) -> None:
+        with Session(self.engine) as s, s.begin():
+            s.execute(update(Delivery).where(Delivery.id == delivery_id).values(parts_sent=parts_sent)
+                      .execution_options(synchronize_session=False))
+
     def _finish(self, delivery_id: int, **values: object) -> None:
         with Session(self.engine) as s, s.begin():
             s.execute(update(Delivery).where(Delivery.id == delivery_id)
@@ -174,13 +179,15 @@ class DeliveryOutbox:
         with Session(self.engine) as s:
             d = s.get(Delivery, delivery_id)
             assert d is not None
-            key, channel_name, attempts = d.idempotency_key, d.channel, d.attempts
+            key, channel_name, attempts, parts_sent = d.idempotency_key, d.channel, d.attempts, d.parts_sent
             view = self.view_of(s, d)
         if view is None:
             self._finish(delivery_id, state=CANCELLED, last_error="nothing left to send: the case or subscription was removed")
             report.cancelled += 1
             return
         sender = sender_for(channel_name, self.alerts.channels[channel_name], client)
+        sender.parts_done = parts_sent  # a split message resumes after the parts already delivered
+        sender.on_part = lambda n: self._progress(delivery_id, n)
         try:
             sender.send(view, key)
         except DeliveryError as exc:

@@ -149,6 +149,8 @@ class Delivery(Base):
     #: The sender working on it ("host:pid") and until when its claim holds.
     lease_owner: Mapped[str | None] = mapped_column(String(100))
     lease_until: Mapped[datetime | None]
+    #: Parts of a message split for the channel's size limit that went out already (a retry resumes after them).
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class HttpValidator(Base):

@@ -1,4 +1,4 @@
-"""alerts: digest watermarks and sender leases on deliveries
+"""alerts: digest watermarks, sender leases and split-message progress on deliveries
 
 Revision ID: 0004_alerts
 Revises: 0001
@@ -19,12 +19,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("through_case_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("lease_owner", sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("parts_sent", sa.Integer(), nullable=False, server_default="0"))
         batch_op.create_index("ix_deliveries_subscription_through", ["subscription", "through_case_id"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.drop_index("ix_deliveries_subscription_through")
+        batch_op.drop_column("parts_sent")
         batch_op.drop_column("lease_until")
         batch_op.drop_column("lease_owner")
         batch_op.drop_column("through_case_id")
