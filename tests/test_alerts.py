@@ -5,10 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
-from urllib.parse import unquote_plus
 
 import pytest
 from click.testing import CliRunner
@@ -18,7 +15,7 @@ from sqlalchemy.orm import Session
 from regwatch import clock
 from regwatch.alerts import queue_digests, send_due
 from regwatch.alerts.channels import WECOM_MAX_BYTES, split_blocks
-from regwatch.alerts.render import AlertView, case_views, chinese_number, statute_label, statute_labels
+from regwatch.alerts.render import chinese_number, statute_label, statute_labels
 from regwatch.app.cli import cli
 from regwatch.config import ConfigError, Settings, load_settings
 from regwatch.config.alerts import AlertSettings

@@ -20,8 +20,6 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-CHANNEL_TYPES = ("email", "webhook", "wecom", "dingtalk", "feishu", "slack", "apprise")
-MODES = ("immediate", "daily", "weekly")
 _ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _known_channels: ContextVar[frozenset[str] | None] = ContextVar("_known_channels", default=None)
 
