@@ -1,127 +1,62 @@
-"""Digests of newly stored cases, rendered as HTML and plain text.
+"""Digest files: the cases stored since the previous file digest, as HTML + text in a folder.
 
-Crawled text is untrusted: the HTML template autoescapes every value, and summaries are bounded.
+The default channel when no alert channel is configured (``regwatch digest``, ``regwatch run``).
+The watermark is the highest case id a digest covered (ids only grow), recorded as a ``folder``
+delivery after the files are written: a failure can repeat a digest but never lose one.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from regwatch import clock
-from regwatch.storage.models import Article, Case, Delivery
+from regwatch.alerts.render import AlertView, case_views
+from regwatch.storage.models import Case, Delivery
+from regwatch.storage.outbox import SENT
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 FOLDER_CHANNEL = "folder"
-SUMMARY_CHARS = 300
-
-_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html.j2"]),
-                   trim_blocks=True, lstrip_blocks=True)
+FILE_MODE = 0o644
 
 
-@dataclass
-class DigestEntry:
-    """One case as shown in a digest."""
-
-    title: str
-    url: str
-    published: str
-    authority: str
-    province: str
-    industry: str
-    penalties: str
-    fines: str
-    statutes: str
-    summary: str
-
-
-@dataclass
-class Digest:
-    """The cases stored in (since, until]."""
-
-    since: datetime | None
-    until: datetime
-    entries: list[DigestEntry]
-
-    def render_text(self) -> str:
-        return _env.get_template("digest.txt.j2").render(d=self)
-
-    @property
-    def until_local(self) -> str:
-        """The cut-off as people read it: local time with its zone."""
-        return f"{clock.to_local(self.until):%Y-%m-%d %H:%M} {clock.zone_label()}"
-
-    def render_html(self) -> str:
-        return _env.get_template("digest.html.j2").render(d=self)
-
-
-def _yuan(v: int) -> str:
-    return f"{v / 10000:g}万元" if v >= 10000 and v % 100 == 0 else f"{v}元"
-
-
-def _entry(case: Case, article: Article) -> DigestEntry:
-    fines = []
-    if case.fine_org_yuan:
-        fines.append(f"单位 {_yuan(case.fine_org_yuan)}")
-    fines += [f"个人 {_yuan(int(v))}" for v in case.fine_person_yuan or []]
-    when = case.published_at or article.published_at
-    summary = case.summary or article.text
-    return DigestEntry(
-        title=article.title, url=article.url if article.url.startswith(("http://", "https://")) else "", published=clock.to_local(when).strftime("%Y-%m-%d") if when else "",
-        authority=case.authority or "未知", province=case.province or "", industry=case.industry or "",
-        penalties="、".join(case.penalties or []), fines="，".join(fines), statutes="、".join(case.statutes or []),
-        summary=summary[:SUMMARY_CHARS] + ("…" if len(summary) > SUMMARY_CHARS else ""),
-    )
-
-
-def build_digest(session: Session, since: datetime | None, until: datetime) -> Digest:
-    """Cases first stored after ``since`` up to ``until``, newest publication first."""
-    q = select(Case, Article).join(Article, Case.article_id == Article.id).where(Case.created_at <= until)
-    if since is not None:
-        q = q.where(Case.created_at > since)
-    q = q.order_by(Case.published_at.desc().nulls_last(), Case.id)
-    return Digest(since, until, [_entry(c, a) for c, a in session.execute(q)])
-
-
-def last_folder_digest(session: Session) -> datetime | None:
-    """Up to when the last digest written to the folder reached."""
-    return session.scalar(select(func.max(Delivery.covers_until)).where(
-        Delivery.channel == FOLDER_CHANNEL, Delivery.state == "sent"))
+def last_folder_watermark(session: Session) -> int:
+    """The highest case id the last file digest covered (0: none yet)."""
+    return session.scalar(select(func.max(Delivery.through_case_id)).where(
+        Delivery.channel == FOLDER_CHANNEL, Delivery.state == SENT)) or 0
 
 
 def _write_atomic(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(text)
+    os.chmod(tmp, FILE_MODE)  # a digest is for reading, not a secret (mkstemp makes 0600)
     os.replace(tmp, path)
 
 
-def write_digest_files(engine: Engine, out_dir: Path, since: datetime | None = None) -> list[Path]:
-    """Write a digest of the cases stored since the previous folder digest (or ``since``).
+def write_digest_files(engine: Engine, out_dir: Path) -> list[Path]:
+    """Write ``digest-<UTC time>.html`` and ``.txt`` of the cases stored since the previous one.
 
-    Returns the files written: ``digest-<UTC time>.html`` and ``.txt``, or nothing when no case
-    is new. The files are written before the delivery is recorded, so a failure can repeat a
-    digest but never lose one.
+    Returns the files written, or nothing when no case is new.
     """
     until = clock.now()
     with Session(engine) as s:
-        start = since if since is not None else last_folder_digest(s)
-        digest = build_digest(s, start, until)
-    if not digest.entries:
+        after = last_folder_watermark(s)
+        ids = list(s.scalars(select(Case.id).where(Case.id > after).order_by(Case.id)))
+        view = AlertView("digest", case_views(s, ids), title="regwatch 执法案例摘要",
+                         period=f"截至 {clock.to_local(until):%Y-%m-%d %H:%M} {clock.zone_label()}")
+    if not ids:
         return []
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = "digest-" + until.strftime("%Y%m%dT%H%M%S%fZ")
     files = [out_dir / f"{stem}.html", out_dir / f"{stem}.txt"]
-    _write_atomic(files[0], digest.render_html())
-    _write_atomic(files[1], digest.render_text())
+    _write_atomic(files[0], view.render_html())
+    _write_atomic(files[1], view.render_text())
     with Session(engine) as s, s.begin():
         s.add(Delivery(idempotency_key=f"{FOLDER_CHANNEL}:{stem}", subscription="local", channel=FOLDER_CHANNEL,
-                       digest_key=stem, covers_until=until, state="sent", attempts=1, sent_at=until))
+                       digest_key=stem, covers_until=until, after_case_id=after, through_case_id=ids[-1],
+                       state=SENT, attempts=1, sent_at=until))
     return files

@@ -14,6 +14,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from regwatch import clock
+from regwatch.app.commands.alerts import alerts_group, deliveries_cmd
 from regwatch.app.commands.classify import classify_cmd, eval_cmd
 from regwatch.app.commands.crawl import crawl_cmd, demo_cmd, run_cmd
 from regwatch.app.errors import describe_database_error, describe_os_error
@@ -282,6 +283,8 @@ cli.add_command(run_cmd)
 cli.add_command(demo_cmd)
 cli.add_command(classify_cmd)
 cli.add_command(eval_cmd)
+cli.add_command(alerts_group)
+cli.add_command(deliveries_cmd)
 
 
 def main() -> None:

@@ -46,6 +46,7 @@ __all__ = [
     "default_config_path", "default_data_dir", "load_extraction_rules", "load_settings", "load_sources",
     "mask_secrets", "user_config_file",
 ]
+from .alerts import AlertSettings
 
 #: The bundled configuration data (example settings, sources, extraction data, rules).
 PACKAGE_DATA: Traversable = files(__name__)
@@ -132,6 +133,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     timezone: str = "Asia/Shanghai"
     crawl: CrawlSettings = CrawlSettings()
+    alerts: AlertSettings = AlertSettings()
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
@@ -278,6 +280,7 @@ def check_environment(settings: Settings) -> CheckReport:
     for key, folder in folders.items():
         if problem := _writable_folder_problem(key, folder):
             report.problems.append(problem)
+    report.problems += settings.alerts.missing_secrets()
     report.notes.append(f"database_url: {settings.safe_database_url}")
     report.notes.append(f"rules_dir: {settings.rules_dir}")
     return report

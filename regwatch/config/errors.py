@@ -32,7 +32,7 @@ def problems_of(errors: Iterable[Mapping[str, Any]], prefix: str = "") -> list[s
     """pydantic errors as 'key.path: reason' lines (the input value is never echoed: it may be a secret)."""
     out = []
     for err in errors:
-        path = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".") or "(top level)"
         msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
         out.append(f"{prefix}{path}: {msg}")
     return out

@@ -84,6 +84,7 @@ class StorePipeline(_Pipeline):
     def __init__(self, crawler: Any):
         super().__init__(crawler)
         self.database_url = crawler.settings.get("REGWATCH_DATABASE_URL")
+        self.subscriptions = list(crawler.settings.getlist("REGWATCH_ALERT_SUBSCRIPTIONS"))
         engine_for(crawler.settings)  # fail early on a missing or outdated schema
 
     async def process_item(self, item: ArticleItem, spider: Any = None) -> ArticleItem:
@@ -92,7 +93,8 @@ class StorePipeline(_Pipeline):
             text=item.text, published_at=item.published_at, fetched_at=clock.now(),
             content_hash=item.content_hash, raw_size=item.raw_size, is_enforcement=item.is_enforcement,
             reasons=item.reasons)
-        result = await workers.call(workers.store_article, self.database_url, record, item.cases)
+        result = await workers.call(workers.store_article, self.database_url, record, item.cases,
+                                   self.subscriptions)
         item.article_id, item.new_cases, item.merged_cases = result.article_id, result.new_cases, result.merged_cases
         self.stats.inc_value("regwatch/articles_new" if result.created else "regwatch/articles_updated")
         self.stats.inc_value("regwatch/cases_new", result.new_cases)

@@ -58,6 +58,7 @@ REGWATCH_SOURCES_FILE = None            # sources_file
 REGWATCH_WINDOW_DAYS = 30               # crawl.window_days: older articles are not fetched
 REGWATCH_MAX_LIST_PAGES = 5             # crawl.max_list_pages
 REGWATCH_PROGRESS = False               # one line per stored article on stderr
+REGWATCH_ALERT_SUBSCRIPTIONS: list = []  # alerts.subscriptions (when channels are configured): new cases owe deliveries
 # Worker processes for extraction + classification during `regwatch crawl` (0 = in-process).
 REGWATCH_PROCESS_WORKERS = 1 if (os.cpu_count() or 1) > 1 else 0
 
@@ -89,6 +90,7 @@ def scrapy_settings(settings: Any = None, *, browser: bool = False, **overrides:
         "REGWATCH_SOURCES_FILE": str(rw.sources_file),
         "REGWATCH_WINDOW_DAYS": rw.crawl.window_days,
         "REGWATCH_MAX_LIST_PAGES": rw.crawl.max_list_pages,
+        "REGWATCH_ALERT_SUBSCRIPTIONS": list(rw.alerts.subscriptions) if rw.alerts.enabled else [],
         "LOG_LEVEL": rw.log_level,
     }, priority="project")
     if browser:

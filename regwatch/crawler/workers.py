@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from regwatch.config.alerts import Subscription
 from regwatch.crawler.context import engine_for_url
 from regwatch.crawler.extraction import ArticleExtractor, ExtractedArticle, PageSelectors, decode_html
 from regwatch.storage.repository import ArticleRecord, ArticleStore, SaveResult
@@ -86,6 +87,7 @@ def classify_article(title: str, text: str) -> tuple[bool, list[str], list[dict[
     return result.is_enforcement, list(result.reasons), [card.to_dict() for card in result.cases]
 
 
-def store_article(database_url: str, record: ArticleRecord, cases: list[dict[str, Any]]) -> SaveResult:
-    """Write the article and its cases (one transaction)."""
-    return ArticleStore(engine_for_url(database_url)).save_article(record, cases)
+def store_article(database_url: str, record: ArticleRecord, cases: list[dict[str, Any]],
+                  subscriptions: Sequence[Subscription] = ()) -> SaveResult:
+    """Write the article, its cases and the alert deliveries they owe (one transaction)."""
+    return ArticleStore(engine_for_url(database_url), subscriptions).save_article(record, cases)

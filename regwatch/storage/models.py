@@ -130,7 +130,8 @@ class Delivery(Base):
     """One attempt-tracked delivery of a case or a digest to one subscription channel."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_state_next", "state", "next_attempt_at"),)
+    __table_args__ = (Index("ix_deliveries_state_next", "state", "next_attempt_at"),
+                      Index("ix_deliveries_subscription_through", "subscription", "through_case_id"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     subscription: Mapped[str] = mapped_column(String(100))
@@ -144,6 +145,14 @@ class Delivery(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    #: A digest covers the matching cases with after_case_id < id <= through_case_id (the watermark).
+    after_case_id: Mapped[int | None]
+    through_case_id: Mapped[int | None]
+    #: The sender working on it ("host:pid") and until when its claim holds.
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None]
+    #: Parts of a message split for the channel's size limit that went out already (a retry resumes after them).
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class HttpValidator(Base):

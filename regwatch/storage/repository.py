@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from regwatch import clock
 from regwatch.cases import CaseCard
 from regwatch.config import MAX_TEXT_CHARS, MAX_TITLE_CHARS
-from regwatch.storage import matching
+from regwatch.config.alerts import Subscription
+from regwatch.storage import matching, outbox
 from regwatch.storage.models import (
     Article,
     Case,
@@ -83,8 +84,10 @@ def _case_values(card: dict[str, Any], published_at: datetime | None) -> dict[st
 class ArticleStore:
     """Articles and their cases. Each ``save_article`` is one transaction."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, subscriptions: Sequence[Subscription] = ()):
         self.engine = engine
+        #: The alert subscriptions: a new case owes them deliveries, written with it (``storage.outbox``).
+        self.subscriptions = tuple(subscriptions)
 
     def known_urls(self, urls: Iterable[str]) -> set[str]:
         """The subset of ``urls`` (canonical) already stored."""
@@ -127,6 +130,7 @@ class ArticleStore:
         (recorded as one more report of that case) instead of becoming a second record.
         """
         with Session(self.engine) as s, s.begin():
+            newest_before = outbox.newest_case_id(s) if self.subscriptions else 0
             row = s.scalar(select(Article).where(Article.canonical_url == article.canonical_url))
             created = row is None
             values = dict(vars(article))
@@ -140,6 +144,7 @@ class ArticleStore:
                 for k, v in values.items():
                     setattr(row, k, v)
             case_ids, new, merged = self._save_cases(s, row, cases, created)
+            outbox.owe_deliveries(s, self.subscriptions, case_ids, after=newest_before)
             return SaveResult(row.id, created, case_ids, new, merged)
 
     def _save_cases(self, s: Session, article: Article, cards: Sequence[dict[str, Any]],

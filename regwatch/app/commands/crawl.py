@@ -56,15 +56,14 @@ def crawl_cmd(app, source_ids: tuple[str, ...], quiet: bool) -> None:  # type: i
 def run_cmd(app, source_ids: tuple[str, ...], quiet: bool) -> None:  # type: ignore[no-untyped-def]
     """One full cycle: crawl → classify → store → digest of the new cases.
 
-    The digest is written as HTML + text files to digest_dir (the default channel when no mail
-    or webhook is configured).
+    New cases go out through the alert channels of the settings (`alerts:`); with none
+    configured, a digest is written as HTML + text files to digest_dir.
     """
-    from regwatch.alerts.digest import write_digest_files
+    from regwatch.alerts import deliver_new_cases
 
     engine = app.engine()
     _print_runs(_crawl(app.settings, source_ids, quiet))
-    files = write_digest_files(engine, app.settings.digest_dir)
-    click.echo("digest: " + (", ".join(str(f) for f in files) if files else "no new cases since the last digest"))
+    click.echo("\n".join(deliver_new_cases(engine, app.settings)))
 
 
 @click.command("demo")
@@ -91,7 +90,7 @@ def demo_cmd(app, workdir: Path, fresh: bool, serve: bool, port: int, quiet: boo
     import os
 
     from regwatch import clock
-    from regwatch.alerts.digest import write_digest_files
+    from regwatch.alerts import deliver_new_cases
     from regwatch.app.demo import DemoServer, captured_at, demo_port, record_port, write_demo_sources
     from regwatch.storage.db import make_engine, upgrade_schema
 
@@ -131,5 +130,5 @@ def demo_cmd(app, workdir: Path, fresh: bool, serve: bool, port: int, quiet: boo
         upgrade_schema(engine)
         click.echo(f"demo site: {server.base_url}/   database: {db}")
         _print_runs(_crawl(settings, (), quiet, {"AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING"}))
-        files = write_digest_files(engine, settings.digest_dir)
-    click.echo("digest: " + (", ".join(str(f) for f in files) if files else "no new cases since the last digest"))
+        lines = deliver_new_cases(engine, settings)
+    click.echo("\n".join(lines))
