@@ -8,7 +8,7 @@ from .numerals import CN_NUMERAL_CHARS, amount_to_yuan
 from .rules import Rules, compile_regex, require
 
 AMOUNT = re.compile(
-    rf"(人民币)?\s*(\d+(?:[.,]\d+)*|[{CN_NUMERAL_CHARS}]+)\s*(余|多)?\s*(亿|万|千|百)?\s*(元|(?=[；;。，,、）)]|$))"
+    rf"(人民币)?\s*(\d+(?:[.,]\d+)*|[{CN_NUMERAL_CHARS}]+)\s*(余|多)?\s*(十万|百万|千万|亿|万|千|百)?\s*(元|(?=[；;。，,、）)]|$))"
 )
 CLAUSE_START = re.compile(r"[。；;！!？?\n]")
 
@@ -30,6 +30,7 @@ class FineExtractor:
         self.after = compile_regex(rules, "penalties", "fines.after", cfg.get("after"))
         self.person = compile_regex(rules, "penalties", "fines.person", cfg.get("person"))
         self.both = compile_regex(rules, "penalties", "fines.both", cfg.get("both"))
+        self.range = compile_regex(rules, "penalties", "fines.range", cfg.get("range"))
 
     def extract(self, text: str) -> Fines:
         fines = Fines()
@@ -38,6 +39,8 @@ class FineExtractor:
         for m in AMOUNT.finditer(text):
             if m.group(3) or (not m.group(5) and not m.group(4)):
                 continue  # '余' amounts are totals, bare numbers need a unit
+            if self.range.match(text, m.end()):
+                continue  # a provision's range ('处五十万元以下罚款'), not a fine imposed
             head = text[max(0, m.start() - 40): m.start()]
             clause = CLAUSE_START.split(head)[-1]
             if not (self.before.search(clause) or self.after.match(text, m.end())):
