@@ -141,6 +141,11 @@ class EnforcementClassifier:
             reasons = self.detector.counter_evidence(title + "\n" + text) or ["no action against a concrete target"]
         return ArticleResult(bool(cases), reasons, cases)
 
+    def explain(self, title: str, text: str) -> list[str]:
+        """Why the text was cut into its cases: the outline and each decision of the splitter."""
+        text = (text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n")
+        return self.splitter.explain(text, lambda item: bool(self.detector.evidence(item)))
+
     def _case(self, title: str, text: str, context: str, position: int) -> CaseCard:
         subject = self.scorers["subject"].multi_labels(title, text)
         insider = bool(self.insider.search(text))

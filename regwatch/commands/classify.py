@@ -44,11 +44,31 @@ def classify_stream(source: IO[str], sink: IO[str], name: str) -> int:
     return bad
 
 
+def explain_article(title: str, text: str) -> list[str]:
+    """The case splitter's outline and cuts for one article, then the cases found."""
+    from classifiers import EnforcementClassifier
+
+    classifier = EnforcementClassifier()
+    lines = classifier.explain(title, text)
+    result = classifier.classify(title, text)
+    lines.append(f"is_enforcement: {result.is_enforcement}")
+    lines.extend(f"case {c.position + 1}: {c.authority} {c.province} {c.penalties} {c.summary[:40]}"
+                 for c in result.cases)
+    return lines
+
+
 @click.command("classify")
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Prediction JSONL.")
-def classify_cmd(source: IO[str], output: IO[str]) -> None:
+@click.option("--explain", is_flag=True,
+              help="Instead of predictions, show for one plain-text article (first line = title) the outline "
+                   "the splitter built and why each cut was made.")
+def classify_cmd(source: IO[str], output: IO[str], explain: bool) -> None:
     """Classify JSONL {"id","title","text"} rows (or one plain-text article) into prediction JSONL."""
+    if explain:
+        title, _, body = source.read().lstrip().partition("\n")
+        output.write("\n".join(explain_article(title.strip(), body)) + "\n")
+        return
     if classify_stream(source, output, getattr(source, "name", "-")):
         sys.exit(1)
 
