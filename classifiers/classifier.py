@@ -141,7 +141,7 @@ class EnforcementClassifier:
         cases, reasons = [], []
         for segment in segments:
             evidence = evidence_of(segment.text)
-            if not evidence:
+            if not evidence and not (multi and segment.named):
                 continue
             reasons.extend(evidence[:2])
             year = self.editions.case_year(segment.text, published)
@@ -184,7 +184,7 @@ class EnforcementClassifier:
         else:
             domain = "个人信息"
         fines = self.fines.extract(text)
-        penalties = self.penalties.find(text)
+        penalties = self.penalties.find(self.detector.without_totals(text))
         card = CaseCard(
             industry=self.scorers["industry"].single(" ".join([title, *ORG_NAME.findall(text)[:3]]), text),
             subject=subject,
@@ -193,7 +193,7 @@ class EnforcementClassifier:
             statutes=statutes,
             responsibility=responsibility,
             domain=domain,
-            authority=self.authorities.find(text) or self.authorities.find(context),
+            authority=self.authorities.find(self.detector.without_totals(text)) or self.authorities.find(context),
             province=self.provinces.find(text) or self.provinces.find(context),
             penalties=penalties,
             fine_org_yuan=fines.org_yuan,

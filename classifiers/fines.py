@@ -36,6 +36,7 @@ class FineExtractor:
         fines = Fines()
         org_total = 0
         seen: dict[tuple[bool, int], int] = {}  # (is person, yuan) -> sentence it was first seen in
+        shared_at = -1  # end of the "A及B分别" clause whose amounts were already split
         for m in AMOUNT.finditer(text):
             if m.group(3) or (not m.group(5) and not m.group(4)):
                 continue  # '余' amounts are totals, bare numbers need a unit
@@ -54,8 +55,17 @@ class FineExtractor:
             if seen.setdefault((is_person, yuan), sentence) != sentence:
                 continue  # the same fine repeated in another sentence
             if self.both.search(target):
+                # one amount for each of them, or "分别……A元和B元": A on the organisation, B on the person
+                if m.start() < shared_at:
+                    fines.person_yuan.append(yuan)
+                    continue
+                end = CLAUSE_START.search(text, m.end())
+                following = AMOUNT.search(text, m.end(), end.start() if end else len(text))
                 org_total += yuan
-                fines.person_yuan.append(yuan)
+                if following and (following.group(4) or following.group(5)):
+                    shared_at = end.start() if end else len(text)
+                else:
+                    fines.person_yuan.append(yuan)
             elif is_person:
                 fines.person_yuan.append(yuan)
             else:

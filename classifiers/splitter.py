@@ -20,10 +20,12 @@ Span = tuple[int, int]  # [first line, last line + 1)
 
 @dataclass(frozen=True)
 class Segment:
-    """One case's own text plus the article's lead (shared context)."""
+    """One case's own text plus the article's lead (shared context); `named` when the article
+    names it as a case though its text shows no decision (a round-up item cut short)."""
 
     text: str
     lead: str
+    named: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class _Run:
         self.is_case = is_case
         self.notes: list[str] | None = [] if explain else None
         self.lines = splitter.lines(text)
+        self.named: set[int] = set()  # first lines of items named as cases without a decision
 
     def note(self, depth: int, message: str) -> None:
         if self.notes is not None:
@@ -87,6 +90,11 @@ class _Run:
                              f"{sum(decided)} with a decision")
             if sum(decided) == 0:
                 continue
+            titled = [not d and self.splitter.titled(self.lines, item) for d, item in zip(decided, items)]
+            if any(titled):
+                self.note(depth, f"items named as cases without a decision: {[i[0] + 1 for i, t in zip(items, titled) if t]}")
+                decided = [d or t for d, t in zip(decided, titled)]
+                self.named.update(item[0] for item, t in zip(items, titled) if t)
             if sum(decided) == 1:
                 item = items[decided.index(True)]
                 self.note(depth, f"only item at line {item[0] + 1} holds a decision: look inside it")
@@ -175,6 +183,7 @@ class CaseSplitter:
         self.legal_section = self._regex(rules, "legal_section")
         self.statute_quote = self._regex(rules, "statute_quote")
         self.case_parts = self._regex(rules, "case_parts")
+        self.case_title = self._regex(rules, "case_title")
         self.continuation = self._regex(rules, "continuation")
         self.story_start = self._regex(rules, "story_start")
         party_patterns = require(rules, "splitting", "parties", list)
@@ -211,14 +220,24 @@ class CaseSplitter:
                 return name
         return HEADING if self.heading.fullmatch(line) else None
 
+    def titled(self, lines: list[Line], item: Span) -> bool:
+        """The item's heading (its marker line, or the line after a bare marker) names a case."""
+        head = self.body(lines[item[0]].text)
+        if not head and item[0] + 1 < item[1]:
+            head = lines[item[0] + 1].text
+        return bool(head) and len(head) <= 40 and bool(self.case_title.search(head))
+
+    def body(self, line: str) -> str:
+        """A line without its list marker."""
+        for _, pattern in self.markers:
+            m = pattern.match(line)
+            if m:
+                return line[m.end():].lstrip("：:、.． \t\u3000*】]")
+        return line
+
     def continues_item(self, head: str) -> bool:
         """An item whose heading names a part of a case, or whose text refers back."""
-        body = head
-        for _, pattern in self.markers:
-            m = pattern.match(head)
-            if m:
-                body = head[m.end():].lstrip("：:、.． \t\u3000*】]")
-                break
+        body = self.body(head)
         return bool(self.case_parts.match(body) or self.continuation.match(body))
 
     def parties(self, text: str) -> set[str]:
@@ -242,4 +261,4 @@ class CaseSplitter:
         if not spans:
             return [Segment(run.text(whole), "")]
         lead = run.text((0, spans[0][0]))
-        return [Segment(run.text(span), lead) for span in spans[: self.max_cases]]
+        return [Segment(run.text(span), lead, span[0] in run.named) for span in spans[: self.max_cases]]
