@@ -179,6 +179,9 @@ class CaseSplitter:
                 raise RulesError(str(rules.directory / "splitting.yaml"), f"markers[{i}]", "needs name and pattern")
             self.markers.append((str(item["name"]),
                                  compile_regex(rules, "splitting", f"markers[{i}]", prefix + item["pattern"])))
+        # one pass per line: the first family whose marker matches wins, as in the YAML order
+        self.any_marker = re.compile(prefix + "(?:" + "|".join(f"(?P<m{i}>{p.pattern[len(prefix):]})"
+                                                           for i, (_, p) in enumerate(self.markers)) + ")")
         self.heading = compile_regex(rules, "splitting", "heading", require(rules, "splitting", "heading", str))
         self.legal_section = self._regex(rules, "legal_section")
         self.statute_quote = self._regex(rules, "statute_quote")
@@ -215,9 +218,9 @@ class CaseSplitter:
         return lines
 
     def family(self, line: str) -> str | None:
-        for name, pattern in self.markers:
-            if pattern.match(line):
-                return name
+        m = self.any_marker.match(line)
+        if m and m.lastgroup:
+            return self.markers[int(m.lastgroup[1:])][0]
         return HEADING if self.heading.fullmatch(line) else None
 
     def titled(self, lines: list[Line], item: Span) -> bool:

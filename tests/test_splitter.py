@@ -140,3 +140,53 @@ def test_explain_shows_outline_and_cuts():
     assert "outline:" in out.output and "level 一、: 2 items" in out.output
     assert "holds 3 cases: descend" in out.output
     assert out.output.count("\ncase ") == 6
+
+
+def test_group_decision_on_unnamed_organisations_is_no_case(clf):
+    text = ("近日，县公安局联合文化部门对城区网吧开展检查。检查中，公安机关对5家未落实实名登记的网吧"
+            "给予治安处罚，文化部门对2家网吧给予行政处罚。")
+    assert not clf.classify("县城开展网吧联合检查", text).is_enforcement
+
+
+def test_group_decision_with_a_named_organisation_is_a_case(clf):
+    text = ("6月，某市公安局网安大队发现某连锁酒店管理有限公司等4家酒店的住客信息系统存在漏洞。"
+            "该局依据《数据安全法》相关规定，对4家酒店依法给予警告，责令立即整改。")
+    result = clf.classify("", text)
+    assert result.is_enforcement and {"警告", "责令改正"} <= set(result.cases[0].penalties)
+
+
+def test_provision_wording_is_no_decision(clf):
+    text = ("第十八条 违反本办法规定，有下列行为之一的，由县级以上公安机关给予警告，责令限期改正；"
+            "逾期不改正的，对单位处以一万元以下罚款。")
+    assert not clf.classify("某办法罚则", text).is_enforcement
+
+
+def test_round_up_item_named_as_a_case_is_kept_though_cut_short(clf):
+    text = ("某市网警公布典型案例如下：\n一、某物流公司不履行网络安全保护义务案\n"
+            "2024年5月，网安部门发现该公司系统存在弱口令。警方依法对该公司处以警告。\n"
+            "二、某诊所未落实数据安全保护义务案\n2024年6月，网安部门发现该诊所数据库未设置密码，")
+    result = clf.classify("", text)
+    assert len(result.cases) == 2 and result.cases[0].penalties == ["警告"]
+
+
+def test_headings_with_commas_start_items(clf):
+    text = ("近期数据安全事件盘点\n"
+            "某平台被曝泄露用户数据，官方尚未回应\n有网友称某平台数据在境外论坛出售，平台未作回应。\n"
+            "倒卖业主信息，物业员工获刑\n5月，某区人民法院以侵犯公民个人信息罪判处物业公司员工张某有期徒刑一年。\n"
+            "系统存在漏洞，一公司被罚\n6月，某市网信办对某科技公司处以警告并罚款三万元。\n")
+    result = clf.classify("", text)
+    assert [c.authority for c in result.cases] == ["法院", "网信"]
+    assert result.cases[1].fine_org_yuan == 30_000
+
+
+def test_fines_split_between_organisation_and_person_in_one_clause(clf):
+    text = "县公安局依据《网络安全法》第五十九条，对该公司及直接负责的主管人员李某分别予以罚款二万元和八千元。"
+    case = clf.classify("", text).cases[0]
+    assert case.fine_org_yuan == 20_000 and case.fine_person_yuan == [8_000]
+
+
+def test_campaign_totals_give_no_penalties_to_the_case(clf):
+    text = ("今年以来，全市网信部门累计约谈网站平台120家，下架移动应用程序35款。\n"
+            "其中，针对某资讯平台多次传播违法信息的问题，市网信办依法约谈该平台负责人，责令其限期整改。")
+    case = clf.classify("", text).cases[0]
+    assert set(case.penalties) == {"约谈", "责令改正"}
