@@ -61,13 +61,20 @@ def explain_article(title: str, text: str) -> list[str]:
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Prediction JSONL.")
 @click.option("--explain", is_flag=True,
-              help="Instead of predictions, show for one plain-text article (first line = title) the outline "
-                   "the splitter built and why each cut was made.")
+              help="Instead of predictions, show for each article the outline the splitter built and why "
+                   "each cut was made.")
 def classify_cmd(source: IO[str], output: IO[str], explain: bool) -> None:
     """Classify JSONL {"id","title","text"} rows (or one plain-text article) into prediction JSONL."""
     if explain:
-        title, _, body = source.read().lstrip().partition("\n")
-        output.write("\n".join(explain_article(title.strip(), body)) + "\n")
+        content = source.read().lstrip()
+        if content.startswith("{"):
+            for line in filter(str.strip, content.splitlines()):
+                row = json.loads(line)
+                output.write(f"== {row.get('id')}\n")
+                output.write("\n".join(explain_article(row.get("title") or "", row.get("text") or "")) + "\n")
+        else:
+            title, _, body = content.partition("\n")
+            output.write("\n".join(explain_article(title.strip(), body)) + "\n")
         return
     if classify_stream(source, output, getattr(source, "name", "-")):
         sys.exit(1)
