@@ -128,9 +128,11 @@ class _Run:
         return cases if len(cases) >= self.splitter.min_markers else None
 
     def paragraphs(self, span: Span, depth: int) -> list[Span] | None:
-        """Cases of unnumbered text: a paragraph with a decision that names a new party, does not
-        refer back, and names no party of the case before (unless it opens with a date) starts a
-        case; other paragraphs continue it; heading lines belong to the paragraph after them."""
+        """Cases of unnumbered text: after a case whose decisions named its party, a paragraph with a decision
+        that names a new party, does not refer back, and names no party of the case before (unless
+        it opens with a date) starts a case; other paragraphs continue it (a lead that names nobody
+        is continued by the paragraphs that name the offenders); heading lines belong to the
+        paragraph after them."""
         splitter = self.splitter
         cases: list[list[int]] = []
         parties: set[str] = set()
@@ -151,14 +153,15 @@ class _Run:
                 continue
             named = splitter.parties(line.text)
             known = {p for p in named if any(p in q or q in p for q in parties)}
-            if (named - known and (not known or splitter.story_start.match(line.text))
+            if (parties and named - known and (not known or splitter.story_start.match(line.text))
                     and not splitter.continuation.match(line.text) and self.is_case(line.text)):
                 self.note(depth, f"paragraph at line {i + 1} starts a case: {line.text[:30]}")
                 cases.append([first, i + 1])
                 parties = named
             else:
                 cases[-1][1] = i + 1
-                parties |= named
+                if named and self.is_case(line.text):
+                    parties |= named  # the parties of a case are those its decisions name
         if len(cases) < splitter.min_markers:
             return None
         self.note(depth, f"paragraphs: {len(cases)} cases")
