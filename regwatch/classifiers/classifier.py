@@ -1,6 +1,7 @@
 """The rule-plus-keyword enforcement classifier."""
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import os
@@ -14,6 +15,7 @@ from regwatch.cases import CaseCard
 from regwatch.config import MAX_TEXT_CHARS, MAX_TITLE_CHARS, PACKAGE_DATA
 
 from .context import AuthorityFinder, EnforcementDetector, PenaltyFinder, ProvinceFinder
+from .editions import EditionCalendar
 from .fines import FineExtractor
 from .labels import LabelScorer
 from .rules import compile_regex, load_rules, require
@@ -48,7 +50,8 @@ class EnforcementClassifier:
         rules = load_rules(Path(rules_dir or env_dir or DEFAULT_RULES_DIR))
         self.splitter = CaseSplitter(rules)
         self.detector = EnforcementDetector(rules)
-        self.statutes = StatuteExtractor(rules)
+        self.editions = EditionCalendar(rules)
+        self.statutes = StatuteExtractor(rules, self.editions)
         self.fines = FineExtractor(rules)
         self.authorities = AuthorityFinder(rules)
         self.provinces = ProvinceFinder(rules)
@@ -57,17 +60,22 @@ class EnforcementClassifier:
         resp = require(rules, "labels", "responsibility", dict)
         self.management = compile_regex(rules, "labels", "responsibility.management", resp.get("management"))
         self.protection = compile_regex(rules, "labels", "responsibility.protection", resp.get("protection"))
-        self.recent = (compile_regex(rules, "labels", "responsibility.recent", resp["recent"])
+        labels_file = str(Path(rules.directory) / "labels.yaml")
+        self.recent = (self.editions.require(str(resp["recent"]), labels_file, "responsibility.recent")
                        if resp.get("recent") else None)
         self.recent_no_org = str(resp.get("recent_no_org") or "公开资料未明确")
         single = rules["labels"]["impact"].get("recent_single") or {}
-        self.impact_recent = (compile_regex(rules, "labels", "impact.recent_single.text", single["text"])
-                              if single.get("text") else None)
+        self.impact_recent = (self.editions.require(str(single["convention"]), labels_file,
+                                                    "impact.recent_single.convention")
+                              if single.get("convention") else None)
         self.impact_order = [str(x) for x in single.get("order") or []]
         self.impact_recent_default = [str(x) for x in single.get("default") or []]
         attacked = rules["labels"].get("attacked_org") or {}
+        self.attacked_convention = (self.editions.require(str(attacked["convention"]), labels_file,
+                                                          "attacked_org.convention")
+                                    if attacked.get("convention") else None)
         self.attacked = {k: compile_regex(rules, "labels", f"attacked_org.{k}", attacked[k])
-                         for k in ("text", "attack", "gang") if attacked.get(k)}
+                         for k in ("attack", "gang") if attacked.get(k)}
         dom = require(rules, "labels", "domain", dict)
         self.personal = compile_regex(rules, "labels", "domain.personal", dom.get("personal"))
         self.two_checks = compile_regex(rules, "labels", "one_case_two_checks",
@@ -84,7 +92,9 @@ class EnforcementClassifier:
         for word in lexicon.get("user_words", []):
             self.tokenizer.add_word(str(word), freq=200_000)
 
-    def classify(self, title: str, text: str) -> ArticleResult:
+    def classify(self, title: str, text: str, *, published: datetime.date | None = None) -> ArticleResult:
+        """Cases of one article in order. `published` (the article's publication date) dates a
+        case whose own text names no year, for the edition conventions of editions.yaml."""
         title = (title or "")[:MAX_TITLE_CHARS].strip()
         text = (text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n")
         seen: dict[str, list[str]] = {}  # the splitter and the loop ask about the same segments
@@ -99,51 +109,59 @@ class EnforcementClassifier:
         cases, reasons = [], []
         for segment in segments:
             evidence = evidence_of(segment.text)
-            if not evidence:
+            if not evidence and not (multi and segment.named):
                 continue
             reasons.extend(evidence[:2])
-            cases.append(self._case(title if not multi else "", segment.text, segment.lead + "\n" + title, len(cases)))
+            year = self.editions.case_year(segment.text, published)
+            cases.append(self._case(title if not multi else "", segment.text, segment.lead + "\n" + title,
+                                    len(cases), year))
         if cases and self.detector.is_foreign(title + "\n" + text) and not self.authorities.first(title + "\n" + text):
             cases, reasons = [], ["foreign regulator and no Chinese authority"] + reasons
         if not cases:
             reasons = self.detector.counter_evidence(title + "\n" + text) or ["no action against a concrete target"]
         return ArticleResult(bool(cases), reasons, cases)
 
-    def _case(self, title: str, text: str, context: str, position: int) -> CaseCard:
+    def explain(self, title: str, text: str) -> list[str]:
+        """Why the text was cut into its cases: the outline and each decision of the splitter."""
+        text = (text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n")
+        return self.splitter.explain(text, lambda item: bool(self.detector.evidence(item)))
+
+    def _case(self, title: str, text: str, context: str, position: int, year: int | None) -> CaseCard:
         subject = self.scorers["subject"].multi_labels(title, text)
         insider = bool(self.insider.search(text))
         nature = self._nature(self.scorers["nature"].scores(title, text), subject, insider)
         subject = self._subject(subject, nature, insider, text)
         own_nature = nature  # statutes follow the organisation's own failure, not the attack on it
-        if (len(self.attacked) == 3 and subject == ["政企机构"] and nature == ["建设运维管理疏失"]
-                and self.attacked["text"].search(text) and self.attacked["attack"].search(text)):
+        if (self.attacked_convention and self.editions.holds(self.attacked_convention, year)
+                and len(self.attacked) == 2 and subject == ["政企机构"] and nature == ["建设运维管理疏失"]
+                and self.attacked["attack"].search(text)):
             subject = subject + ["黑产团伙" if self.attacked["gang"].search(text) else "个人黑客"]
             nature = nature + ["外部入侵"]
         if "机构犯罪" in nature:
             responsibility = "机构犯罪"
         elif "政企机构" not in subject:
-            responsibility = (self.recent_no_org if self.recent is not None and self.recent.search(text)
+            responsibility = (self.recent_no_org if self.recent and self.editions.holds(self.recent, year)
                               else "公开资料未明确")
         elif len(self.management.findall(text)) > len(self.protection.findall(text)):
             responsibility = "未履行安全管理义务"
         else:
             responsibility = "未履行安全保护义务"
-        statutes = self.statutes.extract(f"{title}\n{text}", ["内部人员"] if insider else own_nature)
+        statutes = self.statutes.extract(f"{title}\n{text}", ["内部人员"] if insider else own_nature, year)
         if any(s.startswith("数据安全法") for s in statutes) or not self.personal.search(text):
             domain = "数据安全"
         else:
             domain = "个人信息"
         fines = self.fines.extract(text)
-        penalties = self.penalties.find(text)
+        penalties = self.penalties.find(self.detector.without_totals(text))
         card = CaseCard(
             industry=self.scorers["industry"].single(" ".join([title, *ORG_NAME.findall(text)[:3]]), text),
             subject=subject,
             nature=nature,
-            impact=self._impact(title, text),
+            impact=self._impact(title, text, year),
             statutes=statutes,
             responsibility=responsibility,
             domain=domain,
-            authority=self.authorities.find(text) or self.authorities.find(context),
+            authority=self.authorities.find(self.detector.without_totals(text)) or self.authorities.find(context),
             province=self.provinces.find(text) or self.provinces.find(context),
             penalties=penalties,
             fine_org_yuan=fines.org_yuan,
@@ -157,9 +175,9 @@ class EnforcementClassifier:
         card.fingerprint = self._fingerprint(card, text)
         return card
 
-    def _impact(self, title: str, text: str) -> list[str]:
+    def _impact(self, title: str, text: str, year: int | None) -> list[str]:
         scorer = self.scorers["impact"]
-        if self.impact_recent is None or not self.impact_recent.search(text):
+        if not self.impact_recent or not self.editions.holds(self.impact_recent, year):
             return scorer.multi_labels(title, text)
         scores = scorer.scores(title, text)
         if self.impact_recent_default and not any(scores[r.label] >= r.threshold for r in scorer.rules):

@@ -30,25 +30,40 @@ class EnforcementDetector:
         self.roundup = alternation(rules, "enforcement", "roundup")
         self.policy = alternation(rules, "enforcement", "policy")
         self.hypothetical = alternation(rules, "enforcement", "hypothetical")
+        self.group_decision = compile_regex(rules, "enforcement", "group_decision",
+                                            require(rules, "enforcement", "group_decision", str))
+        self.party = alternation(rules, "splitting", "parties")
 
     def is_foreign(self, text: str) -> bool:
         """The text names a foreign country, regulator or currency."""
         return bool(self.foreign.search(text))
 
     def evidence(self, text: str) -> list[str]:
-        """Reasons for: sentences naming an action against a concrete target."""
+        """Reasons for: sentences naming an action against a concrete target (a decision on a
+        number of organisations only when the text names one of them)."""
         reasons = []
+        named: bool | None = None  # does the text name a party? (asked only for group decisions)
         for m in SENTENCE.finditer(text):
             sentence = m.group()
             actions = list(self.action.finditer(sentence))
             if (not actions or self.foreign.search(sentence) or self.hypothetical.search(sentence)
                     or self.roundup.search(sentence)):
                 continue
+            if self.group_decision.search(sentence):
+                named = bool(self.party.search(text)) if named is None else named
+                if not named:
+                    continue
             pair = next(((a, t) for t in self.target.finditer(sentence) for a in actions
                          if abs(a.start() - t.start()) <= self.window), None)
             if pair:
                 reasons.append(f"action '{pair[0].group()}' against '{pair[1].group()}': {sentence.strip()[:80]}")
         return reasons
+
+    def without_totals(self, text: str) -> str:
+        """The text without the sentences that give campaign totals (roundup)."""
+        if not self.roundup.search(text):
+            return text
+        return "。".join(m.group() for m in SENTENCE.finditer(text) if not self.roundup.search(m.group()))
 
     def counter_evidence(self, text: str) -> list[str]:
         """Reasons against: foreign regulators, campaign totals, policy news."""

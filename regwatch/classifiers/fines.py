@@ -8,7 +8,7 @@ from .numerals import CN_NUMERAL_CHARS, amount_to_yuan
 from .rules import Rules, compile_regex, require
 
 AMOUNT = re.compile(
-    rf"(人民币)?\s*(\d+(?:[.,]\d+)*|[{CN_NUMERAL_CHARS}]+)\s*(余|多)?\s*(亿|万|千|百)?\s*(元|(?=[；;。，,、）)]|$))"
+    rf"(人民币)?\s*(\d+(?:[.,]\d+)*|[{CN_NUMERAL_CHARS}]+)\s*(余|多)?\s*(十万|百万|千万|亿|万|千|百)?\s*(元|(?=[；;。，,、）)]|$))"
 )
 CLAUSE_START = re.compile(r"[。；;！!？?\n]")
 
@@ -30,14 +30,18 @@ class FineExtractor:
         self.after = compile_regex(rules, "penalties", "fines.after", cfg.get("after"))
         self.person = compile_regex(rules, "penalties", "fines.person", cfg.get("person"))
         self.both = compile_regex(rules, "penalties", "fines.both", cfg.get("both"))
+        self.range = compile_regex(rules, "penalties", "fines.range", cfg.get("range"))
 
     def extract(self, text: str) -> Fines:
         fines = Fines()
         org_total = 0
         seen: dict[tuple[bool, int], int] = {}  # (is person, yuan) -> sentence it was first seen in
+        shared_at = -1  # end of the "A及B分别" clause whose amounts were already split
         for m in AMOUNT.finditer(text):
             if m.group(3) or (not m.group(5) and not m.group(4)):
                 continue  # '余' amounts are totals, bare numbers need a unit
+            if self.range.match(text, m.end()):
+                continue  # a provision's range ('处五十万元以下罚款'), not a fine imposed
             head = text[max(0, m.start() - 40): m.start()]
             clause = CLAUSE_START.split(head)[-1]
             if not (self.before.search(clause) or self.after.match(text, m.end())):
@@ -51,8 +55,17 @@ class FineExtractor:
             if seen.setdefault((is_person, yuan), sentence) != sentence:
                 continue  # the same fine repeated in another sentence
             if self.both.search(target):
+                # one amount for each of them, or "分别……A元和B元": A on the organisation, B on the person
+                if m.start() < shared_at:
+                    fines.person_yuan.append(yuan)
+                    continue
+                end = CLAUSE_START.search(text, m.end())
+                following = AMOUNT.search(text, m.end(), end.start() if end else len(text))
                 org_total += yuan
-                fines.person_yuan.append(yuan)
+                if following and (following.group(4) or following.group(5)):
+                    shared_at = end.start() if end else len(text)
+                else:
+                    fines.person_yuan.append(yuan)
             elif is_person:
                 fines.person_yuan.append(yuan)
             else:

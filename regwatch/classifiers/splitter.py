@@ -1,64 +1,270 @@
-"""Split an article into its cases (案例一/案件二/（一）/01 …, round-up headings, penalised paragraphs)."""
+"""Split an article into its cases by its structure: list levels, headings, then paragraphs.
+
+Every line is tagged with the list-marker family it starts with (案例一, 一、, （一）, 1., 1）, ①, 01,
+heading lines); the order in which families first occur gives the outline (outermost first).
+The splitter cuts at the outermost level whose items each hold a decision, descends into an item
+that holds several, merges items and paragraphs that continue the case before, and cuts off
+普法 / quoted-provision sections before deciding. `explain` tells why each cut was made.
+"""
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .rules import Rules, compile_regex, require
+from .rules import Rules, RulesError, compile_regex, require
+
+HEADING = "heading"
+Span = tuple[int, int]  # [first line, last line + 1)
 
 
 @dataclass(frozen=True)
 class Segment:
-    """One case's own text plus the article's lead (shared context)."""
+    """One case's own text plus the article's lead (shared context); `named` when the article
+    names it as a case though its text shows no decision (a round-up item cut short)."""
 
     text: str
     lead: str
+    named: bool = False
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-empty line: its text, the marker family it starts with, and whether it belongs to
+    a 普法 / quoted-provision section (never part of a case)."""
+
+    text: str
+    family: str | None
+    legal: bool
+
+
+class _Run:
+    """One split of one text: its lines, the evidence test and the notes of `explain`."""
+
+    def __init__(self, splitter: CaseSplitter, text: str, is_case: Callable[[str], bool], explain: bool) -> None:
+        self.splitter = splitter
+        self.is_case = is_case
+        self.notes: list[str] | None = [] if explain else None
+        self.lines = splitter.lines(text)
+        self.named: set[int] = set()  # first lines of items named as cases without a decision
+
+    def note(self, depth: int, message: str) -> None:
+        if self.notes is not None:
+            self.notes.append("  " * depth + message)
+
+    def text(self, span: Span) -> str:
+        return "\n".join(line.text for line in self.lines[span[0]:span[1]] if not line.legal)
+
+    def has_case(self, span: Span) -> bool:
+        text = self.text(span)
+        return bool(text) and self.is_case(text)
+
+    def starts(self, span: Span, family: str) -> list[int]:
+        """Lines of `span` that open an item of `family` (a run of headings opens one item)."""
+        found = []
+        for i in range(*span):
+            line = self.lines[i]
+            if line.legal or line.family != family:
+                continue
+            if family == HEADING and found and found[-1] == i - 1:
+                continue
+            found.append(i)
+        return found
+
+    def families(self, span: Span) -> list[str]:
+        """Marker families of `span` in order of first occurrence (outermost first)."""
+        return list(dict.fromkeys(line.family for line in self.lines[span[0]:span[1]]
+                                  if line.family and not line.legal))
+
+    def cut(self, span: Span, depth: int) -> list[Span] | None:
+        """Case spans of `span`, or None when it is one case (or none)."""
+        if depth > self.splitter.max_depth:
+            return None
+        for family in self.families(span):
+            starts = self.starts(span, family)
+            if len(starts) < self.splitter.min_markers:
+                continue
+            items = list(zip(starts, starts[1:] + [span[1]]))
+            decided = [self.has_case(item) for item in items]
+            self.note(depth, f"level {family}: {len(items)} items at lines {[s + 1 for s in starts]}, "
+                             f"{sum(decided)} with a decision")
+            if sum(decided) == 0:
+                continue
+            titled = [not d and self.splitter.titled(self.lines, item) for d, item in zip(decided, items)]
+            if any(titled):
+                self.note(depth, f"items named as cases without a decision: {[i[0] + 1 for i, t in zip(items, titled) if t]}")
+                decided = [d or t for d, t in zip(decided, titled)]
+                self.named.update(item[0] for item, t in zip(items, titled) if t)
+            if sum(decided) == 1:
+                item = items[decided.index(True)]
+                self.note(depth, f"only item at line {item[0] + 1} holds a decision: look inside it")
+                inner = self.cut(item, depth + 1)
+                if inner:
+                    return inner
+                self.note(depth, "it holds one case: the whole text is one case")
+                return None
+            return self.items(items, decided, depth)
+        return self.paragraphs(span, depth)
+
+    def items(self, items: list[Span], decided: list[bool], depth: int) -> list[Span] | None:
+        """Cases of one list level: items with a decision (or the cases inside them), items that
+        continue a case merged into it, the others dropped."""
+        cases: list[Span] = []
+        for item, has_decision in zip(items, decided):
+            head = self.lines[item[0]].text
+            if cases and self.splitter.continues_item(head):
+                self.note(depth, f"item at line {item[0] + 1} continues the case before: {head[:30]}")
+                cases[-1] = (cases[-1][0], item[1])
+            elif has_decision:
+                inner = self.cut((item[0] + 1, item[1]), depth + 1) if item[1] - item[0] > 2 else None
+                if inner:
+                    self.note(depth, f"item at line {item[0] + 1} holds {len(inner)} cases: descend")
+                    cases.extend(inner)
+                else:
+                    self.note(depth, f"case: item at line {item[0] + 1}: {head[:30]}")
+                    cases.append(item)
+            else:
+                self.note(depth, f"no decision, dropped: item at line {item[0] + 1}: {head[:30]}")
+        return cases if len(cases) >= self.splitter.min_markers else None
+
+    def paragraphs(self, span: Span, depth: int) -> list[Span] | None:
+        """Cases of unnumbered text: after a case whose decisions named its party, a paragraph with a decision
+        that names a new party, does not refer back, and names no party of the case before (unless
+        it opens with a date) starts a case; other paragraphs continue it (a lead that names nobody
+        is continued by the paragraphs that name the offenders); heading lines belong to the
+        paragraph after them."""
+        splitter = self.splitter
+        cases: list[list[int]] = []
+        parties: set[str] = set()
+        heading_at: int | None = None
+        for i in range(*span):
+            line = self.lines[i]
+            if line.legal:
+                continue
+            if line.family == HEADING:
+                heading_at = i if heading_at is None else heading_at
+                continue
+            first = heading_at if heading_at is not None else i
+            heading_at = None
+            if not cases:
+                if self.is_case(line.text):
+                    cases.append([first, i + 1])
+                    parties = splitter.parties(line.text)
+                continue
+            named = splitter.parties(line.text)
+            known = {p for p in named if any(p in q or q in p for q in parties)}
+            if (parties and named - known and (not known or splitter.story_start.match(line.text))
+                    and not splitter.continuation.match(line.text) and self.is_case(line.text)):
+                self.note(depth, f"paragraph at line {i + 1} starts a case: {line.text[:30]}")
+                cases.append([first, i + 1])
+                parties = named
+            else:
+                cases[-1][1] = i + 1
+                if named and self.is_case(line.text):
+                    parties |= named  # the parties of a case are those its decisions name
+        if len(cases) < splitter.min_markers:
+            return None
+        self.note(depth, f"paragraphs: {len(cases)} cases")
+        return [(a, b) for a, b in cases]
 
 
 class CaseSplitter:
-    """Cuts text at line-start case markers of one family, else at penalised paragraphs."""
+    """Cuts an article into case segments by its outline (see the module docstring)."""
 
     def __init__(self, rules: Rules) -> None:
         self.min_markers: int = require(rules, "splitting", "min_markers", int)
         self.max_cases: int = require(rules, "splitting", "max_cases", int)
-        self.families = [
-            re.compile(r"(?m)^[ \t\u3000]*" + compile_regex(rules, "splitting", f"families[{i}]", f).pattern)
-            for i, f in enumerate(require(rules, "splitting", "families", list))
-        ]
-        self.heading = re.compile(compile_regex(rules, "splitting", "heading", require(rules, "splitting", "heading", str)).pattern,
-                                  re.MULTILINE)
-        para = require(rules, "splitting", "paragraph_case", dict)
-        self.violation = compile_regex(rules, "splitting", "paragraph_case.violation", para.get("violation"))
-        self.penalty = compile_regex(rules, "splitting", "paragraph_case.penalty", para.get("penalty"))
+        self.max_depth: int = require(rules, "splitting", "max_depth", int)
+        prefix = require(rules, "splitting", "marker_prefix", str)
+        self.markers: list[tuple[str, re.Pattern[str]]] = []
+        for i, item in enumerate(require(rules, "splitting", "markers", list)):
+            if not isinstance(item, dict) or not {"name", "pattern"} <= item.keys():
+                raise RulesError(str(rules.directory / "splitting.yaml"), f"markers[{i}]", "needs name and pattern")
+            self.markers.append((str(item["name"]),
+                                 compile_regex(rules, "splitting", f"markers[{i}]", prefix + item["pattern"])))
+        # one pass per line: the first family whose marker matches wins, as in the YAML order
+        self.any_marker = re.compile(prefix + "(?:" + "|".join(f"(?P<m{i}>{p.pattern[len(prefix):]})"
+                                                           for i, (_, p) in enumerate(self.markers)) + ")")
+        self.heading = compile_regex(rules, "splitting", "heading", require(rules, "splitting", "heading", str))
+        self.legal_section = self._regex(rules, "legal_section")
+        self.statute_quote = self._regex(rules, "statute_quote")
+        self.case_parts = self._regex(rules, "case_parts")
+        self.case_title = self._regex(rules, "case_title")
+        self.continuation = self._regex(rules, "continuation")
+        self.story_start = self._regex(rules, "story_start")
+        party_patterns = require(rules, "splitting", "parties", list)
+        self.party = compile_regex(rules, "splitting", "parties", "|".join(f"(?:{p})" for p in party_patterns))
+
+    @staticmethod
+    def _regex(rules: Rules, key: str) -> re.Pattern[str]:
+        return compile_regex(rules, "splitting", key, require(rules, "splitting", key, str))
+
+    def lines(self, text: str) -> list[Line]:
+        """Non-empty lines tagged with their marker family; 普法 sections run from their heading
+        to the next marker of a family met before the section."""
+        lines: list[Line] = []
+        seen: set[str] = set()
+        legal_until_family: set[str] | None = None  # inside a 普法 section: families that end it
+        for raw in text.split("\n"):
+            stripped = raw.strip()
+            if not stripped:
+                continue
+            family = self.family(stripped)
+            if legal_until_family is not None and family in legal_until_family:
+                legal_until_family = None
+            if legal_until_family is None and self.legal_section.match(stripped) and len(stripped) <= 40:
+                legal_until_family = set(seen) - {HEADING}
+            legal = legal_until_family is not None or bool(self.statute_quote.match(stripped))
+            if family and not legal:
+                seen.add(family)
+            lines.append(Line(stripped, family, legal))
+        return lines
+
+    def family(self, line: str) -> str | None:
+        m = self.any_marker.match(line)
+        if m and m.lastgroup:
+            return self.markers[int(m.lastgroup[1:])][0]
+        return HEADING if self.heading.fullmatch(line) else None
+
+    def titled(self, lines: list[Line], item: Span) -> bool:
+        """The item's heading (its marker line, or the line after a bare marker) names a case."""
+        head = self.body(lines[item[0]].text)
+        if not head and item[0] + 1 < item[1]:
+            head = lines[item[0] + 1].text
+        return bool(head) and len(head) <= 40 and bool(self.case_title.search(head))
+
+    def body(self, line: str) -> str:
+        """A line without its list marker."""
+        for _, pattern in self.markers:
+            m = pattern.match(line)
+            if m:
+                return line[m.end():].lstrip("：:、.． \t\u3000*】]")
+        return line
+
+    def continues_item(self, head: str) -> bool:
+        """An item whose heading names a part of a case, or whose text refers back."""
+        body = self.body(head)
+        return bool(self.case_parts.match(body) or self.continuation.match(body))
+
+    def parties(self, text: str) -> set[str]:
+        return {m.group() for m in self.party.finditer(text)}
 
     def split(self, text: str, is_case: Callable[[str], bool] = bool) -> list[Segment]:
-        """Segments in order; `is_case` tells whether a round-up item reports a case."""
-        for family in self.families:
-            starts = [m.start() for m in family.finditer(text)][: self.max_cases]
-            if len(starts) >= self.min_markers:
-                lead = text[: starts[0]]
-                bounds = starts + [len(text)]
-                return [Segment(text[a:b].strip(), lead) for a, b in zip(bounds, bounds[1:])]
-        items = self._headed_items(text)
-        if sum(1 for item in items if is_case(item)) >= self.min_markers:
-            return [Segment(item, "") for item in items if is_case(item)][: self.max_cases]
-        paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
-        penalised = [i for i, p in enumerate(paragraphs)
-                     if i > 0 and self.violation.search(p) and self.penalty.search(p)]
-        if len(penalised) >= self.min_markers and len(paragraphs) - len(penalised) >= 1:
-            lead = "\n".join(paragraphs[: penalised[0]])
-            return [Segment(paragraphs[i], lead) for i in penalised[: self.max_cases]]
-        return [Segment(text.strip(), "")]
+        """Segments in order; `is_case` tells whether a text reports a decision."""
+        return self._split(_Run(self, text, is_case, explain=False))
 
-    def _headed_items(self, text: str) -> list[str]:
-        """Round-up items: each run of heading lines with the body that follows it."""
-        starts, previous_end = [], -2
-        for m in self.heading.finditer(text):
-            if text[previous_end:m.start()].strip():
-                starts.append(m.start())
-            previous_end = m.end()
-        if len(starts) < self.min_markers:
-            return []
-        bounds = starts + [len(text)]
-        return [text[a:b].strip() for a, b in zip(bounds, bounds[1:])]
+    def explain(self, text: str, is_case: Callable[[str], bool] = bool) -> list[str]:
+        """The outline (one row per line) and the reason for each cut."""
+        run = _Run(self, text, is_case, explain=True)
+        segments = self._split(run)
+        outline = [f"{i + 1:3d} {'普法' if line.legal else (line.family or '')!s:8s} {line.text[:50]}"
+                   for i, line in enumerate(run.lines)]
+        return ["outline:", *outline, "decisions:", *(run.notes or []), f"-> {len(segments)} segment(s)"]
+
+    def _split(self, run: _Run) -> list[Segment]:
+        whole = (0, len(run.lines))
+        spans = run.cut(whole, 0)
+        if not spans:
+            return [Segment(run.text(whole), "")]
+        lead = run.text((0, spans[0][0]))
+        return [Segment(run.text(span), lead, span[0] in run.named) for span in spans[: self.max_cases]]

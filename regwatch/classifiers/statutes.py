@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .editions import EditionCalendar
 from .numerals import cn_to_int
 from .rules import Rules, RulesError, compile_regex, require
 
@@ -21,7 +22,8 @@ STATUTE_KEY = re.compile(r"^[^:]+:\d+(之[一二三四五六七八九])?$")
 @dataclass(frozen=True)
 class InferenceRule:
     """Add `add` (and remove `drop`) when all of `when` are cited, every regex of `text` (one or
-    a list) matches the case text and `unless` (if any) does not."""
+    a list) matches the case text, `unless` (if any) does not, and the edition `convention` (if
+    any) holds for the case's year."""
 
     when: frozenset[str]
     text: tuple[re.Pattern[str], ...]
@@ -29,16 +31,19 @@ class InferenceRule:
     nature: str | None = None
     unless: re.Pattern[str] | None = None
     drop: tuple[str, ...] = ()
+    convention: str | None = None
 
-    def applies(self, present: set[str], text: str) -> bool:
-        return (self.when <= present and all(p.search(text) for p in self.text)
+    def applies(self, present: set[str], text: str, holds: frozenset[str] = frozenset()) -> bool:
+        return (self.when <= present and (self.convention is None or self.convention in holds)
+                and all(p.search(text) for p in self.text)
                 and (self.unless is None or not self.unless.search(text)))
 
 
 class StatuteExtractor:
     """Finds cited articles and applies the inference rules of statutes.yaml."""
 
-    def __init__(self, rules: Rules) -> None:
+    def __init__(self, rules: Rules, editions: EditionCalendar) -> None:
+        self.editions = editions
         self.aliases: dict[str, str] = require(rules, "statutes", "aliases", dict)
         self.offences = [
             (compile_regex(rules, "statutes", f"named_offences.{p}", p), self._keys(rules, f"named_offences.{p}", v))
@@ -73,9 +78,11 @@ class StatuteExtractor:
         patterns = patterns if isinstance(patterns, list) else [patterns]
         text = tuple(compile_regex(rules, "statutes", f"{key}.text[{i}]", p) for i, p in enumerate(patterns))
         unless = compile_regex(rules, "statutes", f"{key}.unless", raw["unless"]) if "unless" in raw else None
+        convention = (self.editions.require(str(raw["convention"]), str(rules.directory / "statutes.yaml"),
+                                            f"{key}.convention") if "convention" in raw else None)
         return InferenceRule(frozenset(self._keys(rules, f"{key}.if", raw.get("if", []))), text,
                              self._keys(rules, f"{key}.add", raw.get("add", [])), raw.get("nature"), unless,
-                             self._keys(rules, f"{key}.drop", raw.get("drop", [])))
+                             self._keys(rules, f"{key}.drop", raw.get("drop", [])), convention)
 
     def normalise_law(self, name: str) -> str:
         """'中华人民共和国网络安全法' -> '网络安全法' (full-width brackets made ASCII)."""
@@ -124,8 +131,9 @@ class StatuteExtractor:
                 break
         return found
 
-    def extract(self, text: str, nature: list[str]) -> list[str]:
-        """Cited plus inferred statutes of one case of the given nature."""
+    def extract(self, text: str, nature: list[str], year: int | None = None) -> list[str]:
+        """Cited plus inferred statutes of one case of the given nature dated `year`."""
+        holds = frozenset(name for name in self.editions.conventions if self.editions.holds(name, year))
         statutes, law_only = self.cited(text)
         result = list(statutes)
         named = self.named(text)
@@ -147,12 +155,12 @@ class StatuteExtractor:
         for round_ in range(2):
             present, waiting = set(result), []
             for rule in pending:
-                if (rule.nature is None or rule.nature in nature) and rule.applies(present, text):
+                if (rule.nature is None or rule.nature in nature) and rule.applies(present, text, holds):
                     result.extend(rule.add)
                 elif rule.when and round_ == 0:
                     waiting.append(rule)  # only rules that need a statute can change on the next round
             pending = waiting
         for rule in self.rewrites:
-            if rule.applies(set(result), text):
+            if rule.applies(set(result), text, holds):
                 result = [s for s in result if s not in rule.drop] + list(rule.add)
         return list(dict.fromkeys(result))

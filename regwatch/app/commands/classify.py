@@ -102,14 +102,29 @@ def _refuse_unless_jsonl(first: bytes) -> None:
         raise NotJsonLines("not JSON Lines (the first line is not a JSON object)")
 
 
+def _explanation(classifier: Any, row_id: object, title: str, text: str) -> str:
+    """The case splitter's outline and cuts for one article, then the cases found."""
+    result = classifier.classify(title, text)
+    lines = [f"== {row_id}", *classifier.explain(title, text), f"is_enforcement: {result.is_enforcement}"]
+    lines += [f"case {c.position + 1}: {c.authority} {c.province} {'、'.join(c.penalties)} {c.summary[:40]}"
+              for c in result.cases]
+    return "\n".join(lines) + "\n"
+
+
 def classify_stream(source: IO[bytes], sink: IO[str], name: str, *, plain: bool = False,
-                    rules_dir: Path | None = None) -> int:
+                    rules_dir: Path | None = None, explain: bool = False) -> int:
     """Classify JSONL rows from ``source`` (or, with ``plain``, the whole input as one article:
-    title on the first line); write prediction JSONL to ``sink``; return the number of bad lines.
+    title on the first line); write prediction JSONL to ``sink`` (with ``explain``: the splitter's
+    outline and cuts of each article); return the number of bad lines.
 
     Raises NotJsonLines when the input is not JSON Lines and ``plain`` is not set.
     """
     from regwatch.classifiers import EnforcementClassifier
+
+    def emit(classifier: Any, row_id: object, title: str, text: str) -> str:
+        if explain:
+            return _explanation(classifier, row_id, title, text)
+        return _jsonl(classifier.classify(title, text).to_prediction(row_id))
 
     if plain:
         content = source.read(MAX_LINE_BYTES).removeprefix(codecs.BOM_UTF8)
@@ -122,8 +137,7 @@ def classify_stream(source: IO[bytes], sink: IO[str], name: str, *, plain: bool 
             click.echo(f"{name}: empty input", err=True)
             return 1
         title, _, body = text.lstrip().partition("\n")
-        result = EnforcementClassifier(rules_dir).classify(title.strip(), body)
-        sink.write(_jsonl(result.to_prediction(Path(name).stem)))
+        sink.write(emit(EnforcementClassifier(rules_dir), Path(name).stem, title.strip(), body))
         return 0
     lines = _lines(source)
     pending: list[tuple[int, bytes | None]] = []
@@ -147,8 +161,7 @@ def classify_stream(source: IO[bytes], sink: IO[str], name: str, *, plain: bool 
             click.echo(f"{name}: line {number}: {exc}", err=True)
             bad += 1
             continue
-        result = classifier.classify(row.get("title") or "", row.get("text") or "")
-        sink.write(_jsonl(result.to_prediction(row.get("id", number))))
+        sink.write(emit(classifier, row.get("id", number), row.get("title") or "", row.get("text") or ""))
     return bad
 
 
@@ -156,8 +169,11 @@ def classify_stream(source: IO[bytes], sink: IO[str], name: str, *, plain: bool 
 @click.argument("source", type=click.File("rb"), default="-")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Prediction JSONL.")
 @click.option("--plain", is_flag=True, help="SOURCE is one plain-text article (title on the first line), not JSONL.")
+@click.option("--explain", is_flag=True,
+              help="Instead of predictions, show for each article the outline the splitter built and why each cut "
+                   "was made.")
 @click.pass_context
-def classify_cmd(ctx: click.Context, source: IO[bytes], output: IO[str], plain: bool) -> None:
+def classify_cmd(ctx: click.Context, source: IO[bytes], output: IO[str], plain: bool, explain: bool) -> None:
     """Classify JSON Lines rows {"id", "title", "text"} into prediction JSONL.
 
     Each bad line (not UTF-8, not JSON, nested too deep, no title and no text, wrong types) is
@@ -169,11 +185,13 @@ def classify_cmd(ctx: click.Context, source: IO[bytes], output: IO[str], plain: 
     Examples:
       regwatch classify articles.jsonl -o predictions.jsonl
       regwatch classify --plain notice.txt
+      regwatch classify --plain --explain notice.txt
     """
     settings = getattr(ctx.obj, "settings", None)
     name = getattr(source, "name", "-")
     try:
-        bad = classify_stream(source, output, name, plain=plain, rules_dir=getattr(settings, "rules_dir", None))
+        bad = classify_stream(source, output, name, plain=plain, rules_dir=getattr(settings, "rules_dir", None),
+                              explain=explain)
     except NotJsonLines as exc:
         click.echo(f"{name}: {exc}; pass --plain to classify it as one plain-text article", err=True)
         sys.exit(1)

@@ -1,0 +1,192 @@
+"""Cutting whole articles into cases: one test per failure family of issue 13, on texts written here."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from regwatch.classifiers import EnforcementClassifier
+
+
+@pytest.fixture(scope="module")
+def clf() -> EnforcementClassifier:
+    return EnforcementClassifier()
+
+
+NESTED = """近日，江苏省南京市公安局网安支队公布一批网络安全行政执法典型案例。
+一、未履行网络安全保护义务类
+1. 南京某物业公司门禁管理系统存在弱口令，导致业主信息泄露。公安机关依法对该公司予以警告。
+2. 某培训学校报名系统未采取防范攻击的技术措施，网页被篡改。公安机关依法对该学校罚款一万元。
+3. 某医药连锁店会员系统未留存网络日志。警方依法责令该店限期整改。
+二、未落实实名登记类
+1. 某网吧未落实上网人员实名登记制度，公安机关对其处以警告。
+2. 某宾馆无线网络未登记用户身份信息，公安机关对该宾馆罚款五千元。
+3. 某快递网点未核验寄件人身份，公安机关责令该网点改正并罚款三千元。
+"""
+
+
+def test_nested_numbering_gives_every_inner_item(clf):
+    result = clf.classify("南京公安公布典型案例", NESTED)
+    assert len(result.cases) == 6
+    assert [c.fine_org_yuan for c in result.cases] == [None, 10000, None, None, 5000, 3000]
+    assert all(c.province == "江苏" and c.authority == "公安" for c in result.cases)
+
+
+UNNUMBERED = """近日，浙江省杭州市公安局公布三起侵犯公民个人信息行政案件。
+2024年3月，杭州某房产中介公司员工将客户姓名、电话等信息发给他人用于推销。该公司未建立个人信息保护制度。杭州市公安机关已依法对其处以行政处罚。
+2024年5月，某物流公司分拣站点未对快递面单信息采取保护措施，导致大量面单外流。属地公安机关已依法对其作出行政处罚。
+2024年6月，某健身会所将会员资料存放于无密码的共享文件夹中，被他人下载。区公安分局已依法对该会所予以警告。
+"""
+
+
+def test_unnumbered_one_paragraph_per_case(clf):
+    result = clf.classify("杭州公安公布三起案件", UNNUMBERED)
+    assert len(result.cases) == 3
+    assert [c.industry for c in result.cases][1] == "交通运输"
+
+
+ONE_CASE_PARAGRAPHS = """近日，四川省成都市武侯区网信办依法对某信息技术有限公司进行行政处罚。
+经依法查明，该公司开发的办公系统存在高危漏洞，导致系统内的人员数据被境外IP访问，未履行数据安全保护义务。
+依据《中华人民共和国数据安全法》第四十五条规定，武侯区网信办对该公司作出警告并处罚款五万元的行政处罚。
+该公司负责人表示将立即整改。
+"""
+
+
+def test_one_case_told_in_several_paragraphs_stays_one(clf):
+    result = clf.classify("成都武侯区网信办处罚一公司", ONE_CASE_PARAGRAPHS)
+    assert len(result.cases) == 1
+    case = result.cases[0]
+    assert case.fine_org_yuan == 50000 and {"警告", "罚款"} <= set(case.penalties)
+    assert "数据安全法:45" in case.statutes
+
+
+PUFA = """日前，湖南省长沙市开福区网信办根据线索，发现辖区某科技公司运营的网站存在未授权访问漏洞，大量用户数据面临泄露风险。
+区网信办依法约谈该公司负责人，责令其立即整改，并对存在的问题进行全面排查。该公司已完成整改。
+网络普法
+《中华人民共和国网络安全法》第二十一条规定：国家实行网络安全等级保护制度。网络运营者应当按照网络安全等级保护制度的要求，履行安全保护义务。
+第五十九条 网络运营者不履行本法第二十一条、第二十五条规定的网络安全保护义务的，由有关主管部门责令改正，给予警告；拒不改正或者导致危害网络安全等后果的，处一万元以上十万元以下罚款，对直接负责的主管人员处五千元以上五万元以下罚款。
+"""
+
+
+def test_single_district_summons_followed_by_legal_section(clf):
+    result = clf.classify("开福区网信办约谈一公司", PUFA)
+    assert result.is_enforcement and len(result.cases) == 1
+    case = result.cases[0]
+    assert case.authority == "网信" and case.province == "湖南"
+    assert set(case.penalties) == {"约谈", "责令改正"}  # the quoted 警告 / 罚款 is no decision
+    assert case.fine_org_yuan is None and case.fine_person_yuan == []
+
+
+def test_legal_section_items_are_no_cases(clf):
+    text = ("某市公安局网安支队公布两起案件。\n案例一：某公司网站存在漏洞，公安机关对该公司予以警告。\n"
+            "案例二：某学校系统遭篡改，公安机关对该学校罚款一万元。\n【法条链接】\n"
+            "1. 网络运营者不履行安全保护义务的，由有关主管部门责令改正，给予警告。\n"
+            "2. 拒不改正的，处一万元以上十万元以下罚款。\n")
+    result = clf.classify("", text)
+    assert len(result.cases) == 2
+    assert result.cases[1].fine_org_yuan == 10000
+
+
+def test_court_judgment_commentary_is_enforcement(clf):
+    text = ("一名程序员利用职务便利窃取公司用户数据并出售的案件近日宣判。判决书显示，2022年至2023年间，"
+            "被告人周某在某软件公司任运维工程师期间，多次导出用户手机号、住址等信息出售给他人，获利十余万元。"
+            "周某与买家李某已分别获刑，周某被判处有期徒刑三年，并处罚金五万元。")
+    result = clf.classify("程序员倒卖用户数据获刑", text)
+    assert result.is_enforcement and len(result.cases) == 1
+    assert result.cases[0].authority == "法院"
+    assert "刑事处罚" in result.cases[0].penalties
+
+
+PROCURATORATE = """近日，广东省人民检察院发布个人信息保护公益诉讼典型案例。
+案例一：某电商平台违规收集用户个人信息公益诉讼案。检察机关调查发现，该平台超范围收集用户通讯录信息。深圳市某区人民检察院向相关行政机关发出检察建议，督促其依法对该平台进行查处，该平台已完成整改。
+案例二：某快递公司泄露寄件人信息民事公益诉讼案。检察机关查明，该公司员工出售面单信息。佛山市人民检察院对该公司提起民事公益诉讼，法院判决该公司赔礼道歉并承担赔偿责任。
+"""
+
+
+def test_procuratorate_public_interest_roundup(clf):
+    result = clf.classify("广东检察发布公益诉讼典型案例", PROCURATORATE)
+    assert result.is_enforcement and len(result.cases) == 2
+    assert result.cases[0].authority == "检察院"
+    assert all(c.province == "广东" for c in result.cases)
+
+
+def test_foreign_state_regulator_named_only_in_chinese_is_no_case(clf):
+    text = ("纽约州金融服务局日前宣布，对一家保险公司处以罚款，原因是该公司员工邮箱遭钓鱼攻击后客户数据外泄，"
+            "且未及时报告。该局表示，将继续审查金融机构的网络安全合规情况。")
+    result = clf.classify("加州隐私机构罚款一汽车企业", text)
+    assert not result.is_enforcement
+
+
+def test_eu_body_without_foreign_word_is_no_case(clf):
+    text = "卢森堡国家数据保护委员会认定某电商平台处理用户数据违规，对该平台处以罚款，并责令其限期整改。"
+    assert not clf.classify("数据保护机构开出罚单", text).is_enforcement
+
+
+def test_new_enforcement_procedure_rules_are_no_case(clf):
+    text = ("国家互联网信息办公室近日公布《网信部门行政执法程序规定》，自下月起施行。规定明确，网信部门对违法行为"
+            "可以依法采取约谈、责令改正、警告、罚款等措施；作出较大数额罚款的行政处罚决定前，应当告知当事人"
+            "有要求听证的权利。")
+    assert not clf.classify("网信部门行政执法程序规定公布", text).is_enforcement
+
+
+def test_explain_shows_outline_and_cuts():
+    from regwatch.app.commands.classify import classify_cmd
+
+    runner = CliRunner()
+    with runner.isolated_filesystem():
+        with open("a.txt", "w", encoding="utf-8") as f:
+            f.write("南京公安公布典型案例\n" + NESTED)
+        out = runner.invoke(classify_cmd, ["--plain", "--explain", "a.txt"])
+    assert out.exit_code == 0, out.output
+    assert "outline:" in out.output and "level 一、: 2 items" in out.output
+    assert "holds 3 cases: descend" in out.output
+    assert out.output.count("\ncase ") == 6
+
+
+def test_group_decision_on_unnamed_organisations_is_no_case(clf):
+    text = ("近日，县公安局联合文化部门对城区网吧开展检查。检查中，公安机关对5家未落实实名登记的网吧"
+            "给予治安处罚，文化部门对2家网吧给予行政处罚。")
+    assert not clf.classify("县城开展网吧联合检查", text).is_enforcement
+
+
+def test_group_decision_with_a_named_organisation_is_a_case(clf):
+    text = ("6月，某市公安局网安大队发现某连锁酒店管理有限公司等4家酒店的住客信息系统存在漏洞。"
+            "该局依据《数据安全法》相关规定，对4家酒店依法给予警告，责令立即整改。")
+    result = clf.classify("", text)
+    assert result.is_enforcement and {"警告", "责令改正"} <= set(result.cases[0].penalties)
+
+
+def test_provision_wording_is_no_decision(clf):
+    text = ("第十八条 违反本办法规定，有下列行为之一的，由县级以上公安机关给予警告，责令限期改正；"
+            "逾期不改正的，对单位处以一万元以下罚款。")
+    assert not clf.classify("某办法罚则", text).is_enforcement
+
+
+def test_round_up_item_named_as_a_case_is_kept_though_cut_short(clf):
+    text = ("某市网警公布典型案例如下：\n一、某物流公司不履行网络安全保护义务案\n"
+            "2024年5月，网安部门发现该公司系统存在弱口令。警方依法对该公司处以警告。\n"
+            "二、某诊所未落实数据安全保护义务案\n2024年6月，网安部门发现该诊所数据库未设置密码，")
+    result = clf.classify("", text)
+    assert len(result.cases) == 2 and result.cases[0].penalties == ["警告"]
+
+
+def test_headings_with_commas_start_items(clf):
+    text = ("近期数据安全事件盘点\n"
+            "某平台被曝泄露用户数据，官方尚未回应\n有网友称某平台数据在境外论坛出售，平台未作回应。\n"
+            "倒卖业主信息，物业员工获刑\n5月，某区人民法院以侵犯公民个人信息罪判处物业公司员工张某有期徒刑一年。\n"
+            "系统存在漏洞，一公司被罚\n6月，某市网信办对某科技公司处以警告并罚款三万元。\n")
+    result = clf.classify("", text)
+    assert [c.authority for c in result.cases] == ["法院", "网信"]
+    assert result.cases[1].fine_org_yuan == 30_000
+
+
+def test_fines_split_between_organisation_and_person_in_one_clause(clf):
+    text = "县公安局依据《网络安全法》第五十九条，对该公司及直接负责的主管人员李某分别予以罚款二万元和八千元。"
+    case = clf.classify("", text).cases[0]
+    assert case.fine_org_yuan == 20_000 and case.fine_person_yuan == [8_000]
+
+
+def test_campaign_totals_give_no_penalties_to_the_case(clf):
+    text = ("今年以来，全市网信部门累计约谈网站平台120家，下架移动应用程序35款。\n"
+            "其中，针对某资讯平台多次传播违法信息的问题，市网信办依法约谈该平台负责人，责令其限期整改。")
+    case = clf.classify("", text).cases[0]
+    assert set(case.penalties) == {"约谈", "责令改正"}
