@@ -10,6 +10,8 @@ import click
 
 from regwatch.app.commands.classify import classify_cmd, eval_cmd
 from regwatch.app.commands.crawl import crawl_cmd, demo_cmd, run_cmd
+from regwatch.app.commands.daemon import daemon_cmd, status_cmd
+from regwatch.app.commands.export import export_cmd, stats_cmd
 from regwatch.config import ConfigError, Settings, check_environment, load_settings, load_sources
 
 EXIT_CONFIG = 2
@@ -176,6 +178,10 @@ cli.add_command(run_cmd)
 cli.add_command(demo_cmd)
 cli.add_command(classify_cmd)
 cli.add_command(eval_cmd)
+cli.add_command(daemon_cmd)
+cli.add_command(status_cmd)
+cli.add_command(export_cmd)
+cli.add_command(stats_cmd)
 
 
 def main() -> None:

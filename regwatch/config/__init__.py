@@ -29,6 +29,8 @@ from importlib.resources.abc import Traversable
 
 import platformdirs
 
+from regwatch.config.daemon import DaemonSettings, parse_schedule
+
 #: The bundled configuration data (example settings, sources, extraction data, rules).
 PACKAGE_DATA: Traversable = files(__name__)
 EXAMPLE_SETTINGS = Path(str(PACKAGE_DATA / "regwatch.example.yaml"))
@@ -95,6 +97,7 @@ class Settings(_Strict):
     digest_dir: Path | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     crawl: CrawlSettings = CrawlSettings()
+    daemon: DaemonSettings = DaemonSettings()
 
     @field_validator("database_url")
     @classmethod
@@ -134,13 +137,8 @@ class SourceConfig(_Strict):
 
     @field_validator("schedule")
     @classmethod
-    def _cron(cls, v: str) -> str:
-        from apscheduler.triggers.cron import CronTrigger
-
-        try:
-            CronTrigger.from_crontab(v)
-        except ValueError as exc:
-            raise ValueError(f"not a 5-field cron expression: {exc}") from None
+    def _schedule(cls, v: str) -> str:
+        parse_schedule(v)
         return v
 
 
