@@ -14,6 +14,7 @@ from regwatch.reports.stats import CaseStats
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
                 "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "AR PL UMing CN", "Droid Sans Fallback")
+CJK_FILE_HINTS = ("wqy", "notosanscjk", "notoserifcjk", "sourcehan", "droidsansfallback", "simhei", "msyh", "uming")
 TOP = 10
 
 
@@ -30,10 +31,15 @@ def cjk_font(font_file: Path | None = None) -> str:
             raise NoCJKFont(f"font file {font_file} not found")
         font_manager.fontManager.addfont(str(font_file))
         return font_manager.FontProperties(fname=str(font_file)).get_name()
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
-        if family in installed:
-            return family
+    for rescan in (False, True):
+        if rescan:  # matplotlib's font cache predates a font installed since: look at the system's fonts again
+            for path in font_manager.findSystemFonts():
+                if any(k in Path(path).name.lower() for k in CJK_FILE_HINTS):
+                    font_manager.fontManager.addfont(path)
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        for family in CJK_FAMILIES:
+            if family in installed:
+                return family
     raise NoCJKFont("no CJK font found for the chart labels: install one (Debian/Ubuntu: apt-get install "
                     "fonts-wqy-microhei, or fonts-noto-cjk) or pass --font FILE.ttf/.ttc/.otf")
 
