@@ -104,7 +104,10 @@ def lock_holder(engine: Engine) -> DaemonLock | None:
 
 
 class JobResultLog:
-    """Each daemon job's last start, end, status and message, with run and failure counts."""
+    """Each daemon job's last start, and the end, status and message of its last finished run, with counts.
+
+    A job is running when its ``started_at`` is later than its ``finished_at`` (or it never finished).
+    """
 
     def __init__(self, engine: Engine):
         self.engine = engine
@@ -115,7 +118,7 @@ class JobResultLog:
             if row is None:
                 s.add(JobResult(job_id=job_id, started_at=clock.now(), status="running", message="", runs=0, failures=0))
             else:
-                row.started_at, row.finished_at, row.status = clock.now(), None, "running"
+                row.started_at = clock.now()  # status and message stay those of the last finished run
 
     def finished(self, job_id: str, status: str, message: str = "", *, failed: bool = False) -> None:
         with Session(self.engine) as s, s.begin():

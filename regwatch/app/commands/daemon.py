@@ -80,7 +80,13 @@ def status_cmd(app) -> None:  # type: ignore[no-untyped-def]
     click.echo(f"\n{'job':28} {'next run':19}  last result")
     for job in jobs:
         r = results.get(job.job_id)
-        last = "never run" if r is None else f"{r.status} {_when(r.finished_at or r.started_at)} {r.message}".rstrip()
+        if r is None:
+            last = "never run"
+        else:
+            running = r.finished_at is None or clock.as_utc(r.started_at) > clock.as_utc(r.finished_at)
+            last = "" if r.finished_at is None else f"{r.status} {_when(r.finished_at)} {r.message}".rstrip()
+            if running:
+                last = f"running since {_when(r.started_at)}" + (f"; last: {last}" if last else "")
         click.echo(f"{job.job_id:28} {_when(job.next_run) if job.next_run else 'paused':19}  {last}")
     if not jobs:
         click.echo("(no jobs stored: the daemon has not run on this database)")
