@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,9 @@ class ExportError(Exception):
 
 def neutralise(value: str) -> str:
     """Text that no spreadsheet evaluates: control characters dropped, a formula start quoted, bounded."""
-    value = _CONTROL.sub("", value)[:MAX_CELL_CHARS]
+    if not value.isprintable():
+        value = _CONTROL.sub("", value)
+    value = value[:MAX_CELL_CHARS]
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
@@ -51,6 +54,17 @@ def _joined(values: Iterable[Any]) -> str:
     return LIST_SEPARATOR.join(str(v) for v in values if v not in (None, ""))
 
 
+@lru_cache(maxsize=16384)
+def _label_cell(values: tuple[Any, ...]) -> str:
+    """A list of labels as one neutralised cell (label lists repeat from case to case)."""
+    return neutralise(_joined(values))
+
+
+@lru_cache(maxsize=16384)
+def _statutes_cell(codes: tuple[str, ...]) -> str:
+    return neutralise(_joined(readable_statute(c) for c in codes))
+
+
 def _yes(flag: bool) -> str:
     return "是" if flag else "否"
 
@@ -60,13 +74,11 @@ def case_cells(row: CaseRow) -> list[str | int | None]:
     title = row.title if row.cases_in_article <= 1 else f"{row.title}（案例{row.position + 1}）"
     published = "" if row.published_at is None else clock.to_local(row.published_at).date().isoformat()
     person = row.fine_person_yuan
-    text_cells = [title, published, row.authority or "", row.province or "", row.industry or "",
-                  _joined(row.subject), _joined(row.nature), _joined(row.impact),
-                  _joined(readable_statute(s) for s in row.statutes), row.responsibility or "", row.domain or "",
-                  _joined(row.penalties)]
-    cells: list[str | int | None] = [neutralise(c) for c in text_cells]
-    cells.append(row.fine_org_yuan)
-    cells.append(person[0] if len(person) == 1 else neutralise(_joined(person)) if person else None)
+    cells: list[str | int | None] = [
+        neutralise(title), published, *(neutralise(v or "") for v in (row.authority, row.province, row.industry)),
+        _label_cell(row.subject), _label_cell(row.nature), _label_cell(row.impact), _statutes_cell(row.statutes),
+        neutralise(row.responsibility or ""), neutralise(row.domain or ""), _label_cell(row.penalties),
+        row.fine_org_yuan, person[0] if len(person) == 1 else _label_cell(person) if person else None]
     cells += [_yes(row.one_case_two_checks), _yes(row.insider), neutralise(_joined(row.sources)),
               neutralise(_joined(row.urls))]
     return cells

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import json
+from itertools import groupby
+from operator import itemgetter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import Engine, String, and_, cast, func, or_, select
+from sqlalchemy.orm import aliased
 
 from regwatch.storage.models import Article, Case, CaseReport, Source
 
@@ -26,36 +30,48 @@ class CaseFilter:
     authorities: Sequence[str] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class CaseRow:
-    """One stored case as reports show it."""
+    """One stored case as reports show it; list fields are tuples shared between rows (read-only)."""
 
     id: int
     title: str
     position: int
-    cases_in_article: int
     published_at: datetime | None
     industry: str | None
-    subject: list[str]
-    nature: list[str]
-    impact: list[str]
-    statutes: list[str]
+    subject: tuple[str, ...]
+    nature: tuple[str, ...]
+    impact: tuple[str, ...]
+    statutes: tuple[str, ...]
     responsibility: str | None
     domain: str | None
     authority: str | None
     province: str | None
-    penalties: list[str]
+    penalties: tuple[str, ...]
     fine_org_yuan: int | None
-    fine_person_yuan: list[int]
+    fine_person_yuan: tuple[int, ...]
     one_case_two_checks: bool
     insider: bool
+    cases_in_article: int = 1
     sources: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
 
 
-_COLUMNS = (Case.id, Article.title, Case.position, Case.published_at, Case.industry, Case.subject, Case.nature,
-            Case.impact, Case.statutes, Case.responsibility, Case.domain, Case.authority, Case.province,
-            Case.penalties, Case.fine_org_yuan, Case.fine_person_yuan, Case.one_case_two_checks, Case.insider)
+def _raw(col: Any) -> Any:
+    """A JSON column as its text: the same few label lists repeat across cases, so each text is decoded once."""
+    return cast(col, String).label(col.key)
+
+
+_CASE_COLUMNS = (Case.position, Case.published_at, Case.industry, _raw(Case.subject),
+            _raw(Case.nature), _raw(Case.impact), _raw(Case.statutes), Case.responsibility, Case.domain,
+            Case.authority, Case.province, _raw(Case.penalties), Case.fine_org_yuan, _raw(Case.fine_person_yuan),
+            Case.one_case_two_checks, Case.insider)
+
+
+@lru_cache(maxsize=65536)
+def _decoded(text: str | None) -> tuple[Any, ...]:
+    value = json.loads(text) if text else None
+    return tuple(value) if isinstance(value, list) else ()
 
 
 def _where(flt: CaseFilter) -> list[Any]:
@@ -76,40 +92,32 @@ def _where(flt: CaseFilter) -> list[Any]:
 
 
 def iter_cases(engine: Engine, flt: CaseFilter, *, batch: int = BATCH) -> Iterator[CaseRow]:
-    """The matching cases, oldest first, streamed (server-side cursor, ``batch`` rows at a time)."""
-    query = (select(*_COLUMNS).join(Article, Article.id == Case.article_id).where(*_where(flt))
-             .order_by(func.coalesce(Case.published_at, Case.created_at), Case.id))
-    with engine.connect() as conn, engine.connect() as side:
+    """The matching cases, oldest first, streamed (server-side cursor, ``batch`` rows at a time).
+
+    One query: a row per (case, reporting article), in case order, folded into one ``CaseRow`` each.
+    """
+    first, outlet, sibling = aliased(Article), aliased(Article), aliased(CaseReport)
+    cases_in_article = (select(func.count()).select_from(sibling).where(sibling.article_id == Case.article_id)
+                        .scalar_subquery())
+    query = (select(Case.id, first.title, *_CASE_COLUMNS, cases_in_article, outlet.url, outlet.source_id, Source.name)
+             .join(first, first.id == Case.article_id)
+             .outerjoin(CaseReport, CaseReport.case_id == Case.id)
+             .outerjoin(outlet, outlet.id == CaseReport.article_id)
+             .outerjoin(Source, Source.id == outlet.source_id)
+             .where(*_where(flt))
+             .order_by(func.coalesce(Case.published_at, Case.created_at), Case.id, CaseReport.id))
+    with engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
-        for rows in result.partitions():
-            outlets = _outlets(side, [r.id for r in rows])
-            for r in rows:
-                sources, urls, in_article = outlets.get(r.id, ([], [], 1))
-                yield CaseRow(
-                    id=r.id, title=r.title, position=r.position, cases_in_article=in_article,
-                    published_at=r.published_at, industry=r.industry, subject=list(r.subject or []),
-                    nature=list(r.nature or []), impact=list(r.impact or []), statutes=list(r.statutes or []),
-                    responsibility=r.responsibility, domain=r.domain, authority=r.authority, province=r.province,
-                    penalties=list(r.penalties or []), fine_org_yuan=r.fine_org_yuan,
-                    fine_person_yuan=list(r.fine_person_yuan or []), one_case_two_checks=bool(r.one_case_two_checks),
-                    insider=bool(r.insider), sources=sources, urls=urls)
-
-
-def _outlets(conn: Any, case_ids: list[int]) -> dict[int, tuple[list[str], list[str], int]]:
-    """Per case: the names of the sources and the URLs of the articles reporting it, and how many cases its first article holds."""
-    reports = conn.execute(
-        select(CaseReport.case_id, Article.url, Article.source_id, Source.name, Case.article_id)
-        .join(Article, Article.id == CaseReport.article_id)
-        .join(Case, Case.id == CaseReport.case_id)
-        .outerjoin(Source, Source.id == Article.source_id)
-        .where(CaseReport.case_id.in_(case_ids)).order_by(CaseReport.case_id, CaseReport.id))
-    sources: dict[int, dict[str, None]] = defaultdict(dict)
-    urls: dict[int, list[str]] = defaultdict(list)
-    first_article: dict[int, int] = {}
-    for case_id, url, source_id, name, article_id in reports:
-        sources[case_id][name or source_id or ""] = None
-        urls[case_id].append(url)
-        first_article[case_id] = article_id
-    counts = dict(conn.execute(select(CaseReport.article_id, func.count()).where(
-        CaseReport.article_id.in_(set(first_article.values()))).group_by(CaseReport.article_id)).all())
-    return {cid: ([s for s in sources[cid] if s], urls[cid], counts.get(first_article[cid], 1)) for cid in first_article}
+        for _, reports in groupby(result, key=itemgetter(0)):
+            (case_id, title, position, published_at, industry, subject, nature, impact, statutes, responsibility,
+             domain, authority, province, penalties, fine_org, fine_person, two_checks, insider, in_article,
+             url, source_id, source_name) = next(reports)
+            sources = {source_name or source_id: None} if url else {}
+            urls = [url] if url else []
+            for *_, url, source_id, source_name in reports:
+                sources[source_name or source_id] = None
+                urls.append(url)
+            yield CaseRow(case_id, title, position, published_at, industry, _decoded(subject), _decoded(nature),
+                          _decoded(impact), _decoded(statutes), responsibility, domain, authority, province,
+                          _decoded(penalties), fine_org, _decoded(fine_person), bool(two_checks), bool(insider),
+                          in_article or 1, [s for s in sources if s], urls)
