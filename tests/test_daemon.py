@@ -189,21 +189,27 @@ def count(engine, model) -> int:
         return s.scalar(select(func.count()).select_from(model))
 
 
+def daemon_config(tmp_path: Path, base_url: str, url: str, ids: tuple[str, ...]) -> Path:
+    """Settings for the demo sources ``ids`` on ``schedule: 2s``, on the database ``url`` (migrated here)."""
+    sources = write_demo_sources(base_url, tmp_path / "sources.yaml")
+    data = yaml.safe_load(sources.read_text(encoding="utf-8"))
+    data["sources"] = [dict(s, schedule="2s") for s in data["sources"] if s["id"] in ids]
+    sources.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    config = tmp_path / "regwatch.yaml"
+    config.write_text(yaml.safe_dump({
+        "database_url": url, "sources_file": str(sources), "digest_dir": str(tmp_path / "digests"),
+        "crawl": {"download_delay": 0, "concurrent_per_domain": 4},
+        "daemon": {"jitter_seconds": 0, "heartbeat_seconds": 1, "outbox_every": "5s", "stop_timeout_seconds": 20},
+    }), encoding="utf-8")
+    upgrade_schema(make_engine(url))
+    return config
+
+
 def test_the_daemon_crawls_cycle_after_cycle_keeps_its_state_and_stops_cleanly(tmp_path):
     with DemoServer() as server:
-        sources = write_demo_sources(server.base_url, tmp_path / "sources.yaml")
-        data = yaml.safe_load(sources.read_text(encoding="utf-8"))
-        data["sources"] = [dict(s, schedule="2s") for s in data["sources"] if s["id"] in (FEED, BLOCKED)]
-        sources.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
         url = f"sqlite:///{tmp_path / 'rw.db'}"
-        config = tmp_path / "regwatch.yaml"
-        config.write_text(yaml.safe_dump({
-            "database_url": url, "sources_file": str(sources), "digest_dir": str(tmp_path / "digests"),
-            "crawl": {"download_delay": 0, "concurrent_per_domain": 4},
-            "daemon": {"jitter_seconds": 0, "heartbeat_seconds": 1, "outbox_every": "5s", "stop_timeout_seconds": 20},
-        }), encoding="utf-8")
+        config = daemon_config(tmp_path, server.base_url, url, (FEED, BLOCKED))
         engine = make_engine(url)
-        upgrade_schema(engine)
 
         first = Daemon(config, tmp_path / "daemon-1.log")
         wait_for("three crawls of the feed", lambda: len(runs(engine, FEED)) >= 3, proc=first.proc)
@@ -251,3 +257,18 @@ def test_the_daemon_crawls_cycle_after_cycle_keeps_its_state_and_stops_cleanly(t
         assert count(engine, Case) == cases
         code, seconds = again.stop()
         assert code == 0 and seconds < 45, again.text()[-2000:]
+
+
+def test_the_daemon_on_postgresql(tmp_path, postgres_url):
+    with DemoServer() as server:
+        config = daemon_config(tmp_path, server.base_url, postgres_url, (FEED,))
+        engine = make_engine(postgres_url)
+        first = Daemon(config, tmp_path / "daemon.log")
+        wait_for("two crawls of the feed", lambda: len(runs(engine, FEED)) >= 2, proc=first.proc)
+        assert [r.new_articles for r in runs(engine, FEED)[:2]] == [3, 0]
+        second = run_cli(config, "daemon")
+        assert second.returncode == daemon.EXIT_LOCKED and f"pid {first.proc.pid}" in second.stderr
+        code, _ = first.stop()
+        assert code == 0 and lock_holder(engine) is None
+        assert {j.job_id for j in scheduled_jobs(engine)} == {f"crawl:{FEED}", "outbox", "digest:daily", "digest:weekly"}
+        engine.dispose()

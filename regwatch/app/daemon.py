@@ -39,7 +39,7 @@ from sqlalchemy import Engine
 
 from regwatch.config import Settings, SourceConfig
 from regwatch.config.daemon import parse_clock_time, parse_schedule
-from regwatch.storage.daemon_state import DaemonLease, JobResultLog, LockHeld, latest_crawl_run
+from regwatch.storage.daemon_state import DaemonLease, JobResultLog, latest_crawl_run
 
 log = logging.getLogger("regwatch.daemon")
 
@@ -308,16 +308,14 @@ def build_scheduler(settings: Settings, engine: Engine) -> BackgroundScheduler:
 
 
 def run_daemon(settings: Settings, sources: Sequence[SourceConfig], engine: Engine, config_path: Path | None) -> int:
-    """Run until SIGTERM / SIGINT; returns the exit code (0, or EXIT_LOCKED)."""
+    """Run until SIGTERM / SIGINT; returns the exit code (0, or EXIT_LOCKED when the lock was lost).
+
+    Raises ``LockHeld`` when another daemon holds this database.
+    """
     global _runtime
     d = settings.daemon
     lease = DaemonLease(engine, d.stale_after)
-    try:
-        lease.acquire()
-    except LockHeld as exc:
-        log.error("refused: %s", exc)
-        print(f"error: {exc}; exit {EXIT_LOCKED}", file=sys.stderr)
-        return EXIT_LOCKED
+    lease.acquire()
     stop = threading.Event()
     _runtime = _Runtime(settings, config_path, engine, JobResultLog(engine), stop)
 

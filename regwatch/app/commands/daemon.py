@@ -33,11 +33,17 @@ def daemon_cmd(app) -> None:  # type: ignore[no-untyped-def]
       regwatch --config /etc/regwatch/regwatch.yaml daemon
       regwatch status
     """
-    from regwatch.app.daemon import run_daemon
+    from regwatch.app.daemon import EXIT_LOCKED, run_daemon
+    from regwatch.storage.daemon_state import LockHeld
 
     settings = app.settings
     engine = app.engine()
-    sys.exit(run_daemon(settings, app.sources(), engine, app.config_path))
+    try:
+        code = run_daemon(settings, app.sources(), engine, app.config_path)
+    except LockHeld as exc:
+        click.echo(f"error: {exc}; not starting a second one (exit {EXIT_LOCKED})", err=True)
+        code = EXIT_LOCKED
+    sys.exit(code)
 
 
 def _when(value: datetime | None) -> str:
