@@ -97,7 +97,6 @@ class _Runtime:
     engine: Engine
     results: JobResultLog
     stop: threading.Event
-    children: set[subprocess.Popen[bytes]] = dataclasses.field(default_factory=set)
     active: int = 0
     idle: threading.Condition = dataclasses.field(default_factory=threading.Condition)
     warned: set[str] = dataclasses.field(default_factory=set)
@@ -182,11 +181,7 @@ def crawl_source(rt: _Runtime, source_id: str) -> None:
         # Own session: a Ctrl-C at the terminal reaches the daemon, which decides when the child stops.
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 start_new_session=True)
-        rt.children.add(proc)
-        try:
-            stopped = _wait_child(rt, proc, source_id)
-        finally:
-            rt.children.discard(proc)
+        stopped = _wait_child(rt, proc, source_id)
         out.seek(0, os.SEEK_END)
         out.seek(max(0, out.tell() - 4096))
         tail = out.read()
