@@ -13,6 +13,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,18 @@ def _label_cell(values: tuple[Any, ...]) -> str:
     return neutralise(_joined(values))
 
 
+@lru_cache(maxsize=4096)
+def _short_cell(value: str | None) -> str:
+    """A one-word field (authority, province, industry …): few distinct values, neutralised once each."""
+    return neutralise(value or "")
+
+
+@lru_cache(maxsize=4096)
+def _local_day(instant: datetime | None, _zone: Any) -> str:
+    """The local date of an instant (cases of a period share few distinct publish times); keyed by zone too."""
+    return "" if instant is None else clock.to_local(instant).date().isoformat()
+
+
 @lru_cache(maxsize=16384)
 def _statutes_cell(codes: tuple[str, ...]) -> str:
     return neutralise(_joined(readable_statute(c) for c in codes))
@@ -72,16 +85,15 @@ def _yes(flag: bool) -> str:
 def case_cells(row: CaseRow) -> list[str | int | None]:
     """The row of ``COLUMNS`` for one case; numbers stay numbers, text is neutralised."""
     title = row.title if row.cases_in_article <= 1 else f"{row.title}（案例{row.position + 1}）"
-    published = "" if row.published_at is None else clock.to_local(row.published_at).date().isoformat()
     person = row.fine_person_yuan
-    cells: list[str | int | None] = [
-        neutralise(title), published, *(neutralise(v or "") for v in (row.authority, row.province, row.industry)),
-        _label_cell(row.subject), _label_cell(row.nature), _label_cell(row.impact), _statutes_cell(row.statutes),
-        neutralise(row.responsibility or ""), neutralise(row.domain or ""), _label_cell(row.penalties),
-        row.fine_org_yuan, person[0] if len(person) == 1 else _label_cell(person) if person else None]
-    cells += [_yes(row.one_case_two_checks), _yes(row.insider), neutralise(_joined(row.sources)),
-              neutralise(_joined(row.urls))]
-    return cells
+    return [
+        neutralise(title), _local_day(row.published_at, clock.local_zone()), _short_cell(row.authority), _short_cell(row.province),
+        _short_cell(row.industry), _label_cell(row.subject), _label_cell(row.nature), _label_cell(row.impact),
+        _statutes_cell(row.statutes), _short_cell(row.responsibility), _short_cell(row.domain),
+        _label_cell(row.penalties), row.fine_org_yuan,
+        person[0] if len(person) == 1 else _label_cell(person) if person else None,
+        _yes(row.one_case_two_checks), _yes(row.insider), _label_cell(tuple(row.sources)),
+        neutralise(_joined(row.urls))]
 
 
 def format_for(path: Path, fmt: str | None) -> str:
