@@ -29,6 +29,8 @@ test: install
 bench: install
 	$(BIN)/python benchmarks/bench_classify.py
 	$(BIN)/python benchmarks/bench_pipeline.py
+	$(BIN)/python benchmarks/bench_export.py
+	$(BIN)/python benchmarks/bench_daemon.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

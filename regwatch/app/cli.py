@@ -20,6 +20,8 @@ from regwatch.app.commands.crawl import crawl_cmd, demo_cmd, run_cmd
 from regwatch.app.errors import describe_database_error, describe_os_error
 from regwatch.config import (ConfigError, Settings, check_environment, default_config_path, load_settings, load_sources,
                              mask_secrets, user_config_file)
+from regwatch.app.commands.daemon import daemon_cmd, status_cmd
+from regwatch.app.commands.export import export_cmd, stats_cmd
 
 #: Exit status for a bad configuration or an unusable database, folder or file.
 EXIT_CONFIG = 2
@@ -285,6 +287,10 @@ cli.add_command(classify_cmd)
 cli.add_command(eval_cmd)
 cli.add_command(alerts_group)
 cli.add_command(deliveries_cmd)
+cli.add_command(daemon_cmd)
+cli.add_command(status_cmd)
+cli.add_command(export_cmd)
+cli.add_command(stats_cmd)
 
 
 def main() -> None:

@@ -47,6 +47,7 @@ __all__ = [
     "mask_secrets", "user_config_file",
 ]
 from .alerts import AlertSettings
+from .daemon import DaemonSettings
 
 #: The bundled configuration data (example settings, sources, extraction data, rules).
 PACKAGE_DATA: Traversable = files(__name__)
@@ -140,6 +141,7 @@ class Settings(BaseSettings):
                                    env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
                                    file_secret_settings: PydanticBaseSettingsSource) -> tuple[PydanticBaseSettingsSource, ...]:
         return env_settings, init_settings  # the environment wins over the file
+    daemon: DaemonSettings = DaemonSettings()
 
     @field_validator("database_url")
     @classmethod

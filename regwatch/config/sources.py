@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .daemon import parse_schedule
 from .errors import ConfigError, problems_of, read_yaml
 
 #: The spider kinds, each with its options model below (``OPTIONS_BY_KIND``).
@@ -198,13 +199,8 @@ class SourceConfig(BaseModel):
 
     @field_validator("schedule")
     @classmethod
-    def _cron(cls, v: str) -> str:
-        from apscheduler.triggers.cron import CronTrigger
-
-        try:
-            CronTrigger.from_crontab(v)
-        except ValueError as exc:
-            raise ValueError(f"not a 5-field cron expression: {exc}") from None
+    def _schedule(cls, v: str) -> str:
+        parse_schedule(v)  # a cron expression or an interval (30m, 10s, 2h)
         return v
 
 

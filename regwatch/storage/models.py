@@ -10,11 +10,14 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
+    Unicode,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -163,3 +166,39 @@ class HttpValidator(Base):
     etag: Mapped[str | None] = mapped_column(String(500))
     last_modified: Mapped[str | None] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class DaemonLock(Base):
+    """The one ``regwatch daemon`` allowed per database: who holds the lock and its last heartbeat."""
+
+    __tablename__ = "daemon_lock"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    pid: Mapped[int] = mapped_column(Integer)
+    host: Mapped[str] = mapped_column(String(255))
+    started_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]
+
+
+class JobResult(Base):
+    """The last run of one daemon job (a source's crawl, the outbox sender, a digest)."""
+
+    __tablename__ = "daemon_job_results"
+    job_id: Mapped[str] = mapped_column(String(191), primary_key=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str] = mapped_column(Text, default="")
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ScheduledJob(Base):
+    """APScheduler's job store table (``SQLAlchemyJobStore``), declared here so migrations own it.
+
+    ``next_run_time`` is a UNIX timestamp; ``job_state`` is APScheduler's pickle, read only by it.
+    """
+
+    __tablename__ = "apscheduler_jobs"
+    id: Mapped[str] = mapped_column(Unicode(191), primary_key=True)
+    next_run_time: Mapped[float | None] = mapped_column(Float(25), index=True)
+    job_state: Mapped[bytes] = mapped_column(LargeBinary)
