@@ -261,3 +261,31 @@ def test_the_daemon_on_postgresql(tmp_path, postgres_url):
         assert code == 0 and lock_holder(engine) is None
         assert {j.job_id for j in scheduled_jobs(engine)} == {f"crawl:{FEED}", "outbox", "digest:daily", "digest:weekly"}
         engine.dispose()
+
+
+def test_each_digest_is_sent_once_through_the_daemon_jobs(engine):
+    """The digest job queues a subscription's cases once; the outbox job sends that digest once."""
+    from regwatch.config.alerts import AlertSettings
+    from regwatch.storage.repository import ArticleRecord, ArticleStore
+    from tests.alert_servers import HookServer
+
+    with HookServer() as hook:
+        settings = Settings(alerts=AlertSettings.model_validate({
+            "channels": {"hook": {"type": "webhook", "url": hook.url}},
+            "subscriptions": [{"name": "daily-all", "channels": ["hook"], "mode": "daily"}]}))
+        rt = daemon._Runtime(settings, None, engine, JobResultLog(engine), threading.Event())
+        daemon._runtime = rt
+        try:
+            now = clock.now()
+            store = ArticleStore(engine, settings.alerts.subscriptions)
+            store.save_article(ArticleRecord("https://n.example/1", "https://n.example/1", None, "某公司被罚", "正文" * 20,
+                                             now, now, "h1", 100, True),
+                               [{"fingerprint": "d1", "authority": "网信", "summary": "某公司未履行数据安全保护义务被罚款"}])
+            for _ in range(2):  # the second day's job finds nothing new; the outbox sends nothing twice
+                daemon.queue_digest("daily")
+                daemon.send_outbox()
+        finally:
+            daemon._runtime = None
+    digests = [r.json() for r in hook.requests]
+    assert len(digests) == 1 and digests[0]["event"] == "digest" and len(digests[0]["cases"]) == 1
+    assert rt.results.all()["digest:daily"].message == "queued=0"
