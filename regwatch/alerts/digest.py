@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from regwatch import clock
@@ -76,19 +76,35 @@ def _entry(case: Case, article: Article) -> DigestEntry:
     )
 
 
-def build_digest(session: Session, since: datetime | None, until: datetime) -> Digest:
-    """Cases first stored after ``since`` up to ``until``, newest publication first."""
-    q = select(Case, Article).join(Article, Case.article_id == Article.id).where(Case.created_at <= until)
-    if since is not None:
+def build_digest(session: Session, since: datetime | None, until: datetime, *, after_case: int | None = None,
+                 through_case: int | None = None) -> Digest:
+    """Cases with ids in (``after_case``, ``through_case``] — else stored after ``since`` up to ``until`` —, newest publication first."""
+    q = select(Case, Article).join(Article, Case.article_id == Article.id)
+    q = q.where(Case.id <= through_case) if through_case is not None else q.where(Case.created_at <= until)
+    if after_case is not None:
+        q = q.where(Case.id > after_case)
+    elif since is not None:
         q = q.where(Case.created_at > since)
     q = q.order_by(Case.published_at.desc().nulls_last(), Case.id)
     return Digest(since, until, [_entry(c, a) for c, a in session.execute(q)])
 
 
-def last_folder_digest(session: Session) -> datetime | None:
-    """Up to when the last digest written to the folder reached."""
-    return session.scalar(select(func.max(Delivery.covers_until)).where(
+def last_folder_digest(session: Session) -> int | None:
+    """The highest case id the digests written to the folder covered (None before the first)."""
+    return session.scalar(select(func.max(Delivery.covers_case_id)).where(
         Delivery.channel == FOLDER_CHANNEL, Delivery.state == "sent"))
+
+
+def committed_case_watermark(session: Session) -> int:
+    """The highest case id below which every case is committed, read in ``session``'s transaction.
+
+    Ids, not clocks: a case stamped before a digest's cut-off can commit after it. On PostgreSQL
+    the digest's transaction waits for open writers of ``cases`` (SHARE lock), so no lower id can
+    commit later; SQLite has one writer at a time, so its committed ids never have such gaps.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE cases IN SHARE MODE"))
+    return session.scalar(select(func.max(Case.id))) or 0
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -106,9 +122,10 @@ def write_digest_files(engine: Engine, out_dir: Path, since: datetime | None = N
     digest but never lose one.
     """
     until = clock.now()
-    with Session(engine) as s:
-        start = since if since is not None else last_folder_digest(s)
-        digest = build_digest(s, start, until)
+    with Session(engine) as s, s.begin():
+        through = committed_case_watermark(s)
+        after = last_folder_digest(s) if since is None else None
+        digest = build_digest(s, since, until, after_case=after, through_case=through)
     if not digest.entries:
         return []
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -118,5 +135,6 @@ def write_digest_files(engine: Engine, out_dir: Path, since: datetime | None = N
     _write_atomic(files[1], digest.render_text())
     with Session(engine) as s, s.begin():
         s.add(Delivery(idempotency_key=f"{FOLDER_CHANNEL}:{stem}", subscription="local", channel=FOLDER_CHANNEL,
-                       digest_key=stem, covers_until=until, state="sent", attempts=1, sent_at=until))
+                       digest_key=stem, covers_until=until, covers_case_id=through, state="sent", attempts=1,
+                       sent_at=until))
     return files

@@ -447,6 +447,8 @@ class CrawlRunLog:
                 warnings.append("selectors matched nothing: the site layout may have changed")
             elif last.status == "error":
                 warnings.append(f"last crawl failed: {last.message}")
+            elif last.status == "interrupted":
+                warnings.append("last crawl was interrupted (the process died); the next one pages through the window again")
             if last.status == "empty" and (ever or any(r.new_articles for r in runs[1:])):
                 warnings.append("yielded nothing while it used to")
         return SourceHealth(source_id, runs[0] if runs else None, warnings)
