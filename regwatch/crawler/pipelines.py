@@ -1,7 +1,7 @@
 """Item pipelines, in order: extract → dedupe → classify → store.
 
-Extraction and classification run in the crawl's worker pool; dedupe and the store transaction
-in a thread (``CrawlStore.db``): the reactor never waits on either.
+Extraction, classification and the store transaction run in the crawl's worker pool, dedupe in a
+thread (``CrawlStore``): the reactor never waits on either.
 
 Each does one job and counts what it did in the crawl stats (``regwatch/…``); the run's health
 record is built from those counts by ``crawler.extensions.CrawlRunRecorder``.
@@ -92,7 +92,7 @@ class StorePipeline(_Pipeline):
             text=item.text, published_at=item.published_at, fetched_at=clock.now(),
             content_hash=item.content_hash, raw_size=item.raw_size, is_enforcement=item.is_enforcement,
             reasons=item.reasons)
-        result = await self.store.db(self.store.articles.save_article, record, item.cases)
+        result = await self.store.save_article(record, item.cases)
         item.article_id, item.new_cases, item.merged_cases = result.article_id, result.new_cases, result.merged_cases
         self.stats.inc_value("regwatch/articles_new" if result.created else "regwatch/articles_updated")
         self.stats.inc_value("regwatch/cases_new", result.new_cases)

@@ -107,7 +107,7 @@ def run_crawl(settings: Settings, source_ids: Sequence[str] | None = None, *, pr
                                  "LOG_INSTALL_ROOT_HANDLER": False}
     overrides.update(scrapy_overrides or {})
     scrapy_conf = scrapy_settings(settings, browser=browser, **overrides)
-    pool = WorkerPool(scrapy_conf.getint("REGWATCH_PROCESS_WORKERS"))
+    pool = WorkerPool(scrapy_conf.getint("REGWATCH_PROCESS_WORKERS"), settings.database_url)
     scrapy_conf.set("REGWATCH_WORKER_POOL", pool, priority="cmdline")
     _configure_logging(level, tracebacks=verbosity >= 2)
     process = CrawlerProcess(scrapy_conf)

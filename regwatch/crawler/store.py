@@ -2,7 +2,8 @@
 
 Built in ``from_crawler`` (it is an extension); spiders, middlewares and pipelines reach it with
 ``CrawlStore.of(crawler)``. Every database call goes through ``db()``, which runs it in a
-thread, so the reactor never waits on the database; CPU-heavy steps go to ``workers``.
+thread, or — the store transaction — through the worker pool, so the reactor never waits on the
+database; CPU-heavy steps go to ``workers``.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from scrapy import signals
 from sqlalchemy import Engine
 
 from regwatch.config import ConfigError
+from regwatch.crawler import workers
 from regwatch.crawler.workers import WorkerPool
-from regwatch.storage.repository import ArticleStore, CrawlRunLog, PendingArticles
+from regwatch.storage.repository import ArticleRecord, ArticleStore, CrawlRunLog, PendingArticles, SaveResult
 
 T = TypeVar("T")
 
@@ -51,7 +53,7 @@ class CrawlStore:
         engine = make_engine(url)
         ensure_schema_current(engine)  # fail before crawling on a missing or outdated schema
         shared = settings.get("REGWATCH_WORKER_POOL")
-        pool = shared if shared is not None else WorkerPool(settings.getint("REGWATCH_PROCESS_WORKERS"))
+        pool = shared if shared is not None else WorkerPool(settings.getint("REGWATCH_PROCESS_WORKERS"), url)
         store = cls(engine, pool, owns_pool=shared is None,
                     max_attempts=settings.getint("REGWATCH_RETRY_ATTEMPTS", 8),
                     backoff=timedelta(seconds=settings.getfloat("REGWATCH_RETRY_BACKOFF", 600)))
@@ -69,6 +71,11 @@ class CrawlStore:
     async def db(self, fn: Callable[..., T], *args: Any) -> T:
         """``fn(*args)`` (a repository call) in a thread: the reactor goes on meanwhile."""
         return await asyncio.to_thread(fn, *args)
+
+    async def save_article(self, record: ArticleRecord, cases: list[dict[str, Any]]) -> SaveResult:
+        """Store an article with its cases: in a worker (matching cases against stored ones costs CPU), else in a thread."""
+        return await self.workers.call(workers.store_article, record, cases,
+                                       in_process=lambda: self.db(self.articles.save_article, record, cases))
 
     def close(self) -> None:
         if self._owns_pool:

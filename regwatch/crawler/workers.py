@@ -1,4 +1,5 @@
-"""CPU-heavy pipeline steps (extraction, classification) in worker processes that die with the crawl.
+"""CPU-heavy pipeline steps (extraction, classification, the store transaction with its case matching)
+in worker processes that die with the crawl.
 
 Scrapy downloads on one event loop; handing the per-page CPU work to a worker process lets the
 loop keep the connections busy and uses a second core. A ``WorkerPool`` is owned by whoever
@@ -22,35 +23,40 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from regwatch.crawler.extraction import ArticleExtractor, ExtractedArticle, PageSelectors, decode_html
+from regwatch.storage.repository import ArticleRecord, ArticleStore, SaveResult
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1
 _WATCHDOG_SECONDS = 1.0
-# The per-process extractor and classifier (jieba's dictionary takes a second to load).
+# The worker process's own extractor, classifier (jieba's dictionary takes a second to load) and store.
 _extractor: ArticleExtractor | None = None
 _classifier: Any = None
+_store: ArticleStore | None = None
 
 
 class WorkerPool:
-    """``workers`` worker processes (0: run calls in-process); ``close()`` stops them."""
+    """``workers`` worker processes (0: run calls in-process); ``close()`` stops them.
 
-    def __init__(self, workers: int):
+    With a ``database_url`` each worker opens its own engine on it, for ``store_article``.
+    """
+
+    def __init__(self, workers: int, database_url: str | None = None):
         self._pool: ProcessPoolExecutor | None = None
         if workers > 0:
             self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_init_worker, initargs=(os.getpid(),))
+                                             initializer=_init_worker, initargs=(os.getpid(), database_url))
             for _ in range(workers):  # spawn (and load jieba) now, while Scrapy starts up
                 self._pool.submit(_warm_up)
 
-    async def call(self, fn: Callable[..., T], *args: Any) -> T:
-        """``fn(*args)`` in a worker process when the pool runs, else right here.
+    async def call(self, fn: Callable[..., T], *args: Any, in_process: Callable[[], Awaitable[T]] | None = None) -> T:
+        """``fn(*args)`` in a worker process when the pool runs, else ``await in_process()`` or ``fn(*args)`` here.
 
         If a worker process dies (killed, out of memory), the crawl carries on in-process.
         """
@@ -60,7 +66,7 @@ class WorkerPool:
             except BrokenProcessPool:
                 logger.warning("the worker process died; continuing in-process")
                 self._pool = None
-        return fn(*args)
+        return await in_process() if in_process is not None else fn(*args)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -72,14 +78,19 @@ class WorkerPool:
         return self
 
 
-def _init_worker(parent_pid: int) -> None:
-    """Tie this worker's life to the crawl process, then load the extractor and the classifier."""
+def _init_worker(parent_pid: int, database_url: str | None) -> None:
+    """Tie this worker's life to the crawl process, open its database engine, load the extractor and the classifier."""
+    global _store
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent_pid:  # the parent died before prctl took effect
         os._exit(1)
     threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="parent-watchdog").start()
+    if database_url:
+        from regwatch.storage.db import make_engine
+
+        _store = ArticleStore(make_engine(database_url))
     _warm_up()
 
 
@@ -116,3 +127,10 @@ def classify_article(title: str, text: str) -> tuple[bool, list[str], list[dict[
     _warm_up()
     result = _classifier.classify(title, text)
     return result.is_enforcement, list(result.reasons), [card.to_dict() for card in result.cases]
+
+
+def store_article(record: ArticleRecord, cases: list[dict[str, Any]]) -> SaveResult:
+    """Write the article and its cases (one transaction) with the worker's engine."""
+    if _store is None:
+        raise RuntimeError("this worker pool was started without a database URL")
+    return _store.save_article(record, cases)
