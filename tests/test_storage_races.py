@@ -41,22 +41,28 @@ def test_concurrent_schema_upgrades_do_not_collide(db_url):
     assert current_revision(make_engine(db_url)) == head_revision()
 
 
-def test_saving_one_article_from_two_threads_stores_it_once(engine):
-    sync_sources(engine, [SOURCE])
-    store = ArticleStore(engine)
+def at_once(fn, n: int = 4) -> tuple[list, list[str]]:
+    """Run ``fn`` in ``n`` threads at once: (results, errors)."""
     results, errors = [], []
 
-    def save() -> None:
+    def run() -> None:
         try:
-            results.append(store.save_article(record(1), [card("fp-1", "某公司被责令改正")]))
+            results.append(fn())
         except Exception as exc:  # noqa: BLE001 - collected for the assertion
             errors.append(repr(exc))
 
-    threads = [threading.Thread(target=save) for _ in range(4)]
+    threads = [threading.Thread(target=run) for _ in range(n)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    return results, errors
+
+
+def test_saving_one_article_from_two_threads_stores_it_once(engine):
+    sync_sources(engine, [SOURCE])
+    store = ArticleStore(engine)
+    results, errors = at_once(lambda: store.save_article(record(1), [card("fp-1", "某公司被责令改正")]))
     assert errors == []
     assert sum(r.created for r in results) == 1
     with Session(engine) as s:
@@ -65,20 +71,7 @@ def test_saving_one_article_from_two_threads_stores_it_once(engine):
 
 
 def test_sync_sources_twice_at_once(engine):
-    errors = []
-
-    def sync() -> None:
-        try:
-            sync_sources(engine, [SOURCE])
-        except Exception as exc:  # noqa: BLE001
-            errors.append(repr(exc))
-
-    threads = [threading.Thread(target=sync) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert at_once(lambda: sync_sources(engine, [SOURCE]))[1] == []
 
 
 def test_runs_of_a_dead_process_are_closed_as_interrupted(engine):
