@@ -6,6 +6,11 @@ from typing import Any
 
 #: (exception class path, reason) in the order they are tried; the first match names the failure.
 _KNOWN = (
+    ("scrapy.exceptions.CannotResolveHostError", "DNS lookup failed"),
+    ("scrapy.exceptions.DownloadConnectionRefusedError", "connection refused"),
+    ("scrapy.exceptions.DownloadTimeoutError", "timed out"),
+    ("scrapy.exceptions.ResponseDataLossError", "response cut short"),
+    ("scrapy.exceptions.DownloadCancelledError", "download cancelled (larger than crawl.max_page_bytes?)"),
     ("twisted.internet.error.DNSLookupError", "DNS lookup failed"),
     ("twisted.internet.error.ConnectionRefusedError", "connection refused"),
     ("twisted.internet.error.TimeoutError", "timed out"),
@@ -24,7 +29,11 @@ def failure_reason(failure: Any) -> str:
     if failure.check(HttpError):
         return f"HTTP {failure.value.response.status}"
     for path, reason in _KNOWN:
-        if failure.check(load_object(path)):
+        try:
+            known = load_object(path)
+        except (ImportError, AttributeError, NameError):  # a Scrapy or Twisted version without it
+            continue
+        if failure.check(known):
             return reason
     message = failure.getErrorMessage().strip().splitlines()
     name = getattr(failure.type, "__name__", "error")

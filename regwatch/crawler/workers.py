@@ -65,6 +65,7 @@ class WorkerPool:
                 return await asyncio.wrap_future(self._pool.submit(fn, *args))
             except BrokenProcessPool:
                 logger.warning("the worker process died; continuing in-process")
+                self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
         return await in_process() if in_process is not None else fn(*args)
 
