@@ -7,7 +7,9 @@ incremental re-run) and prints:
 
 - pipeline pages/s (fetch → extract → dedupe → classify → store, one Scrapy process), once with
   the source's body selector configured and once with trafilatura doing the extraction;
-- bare trafilatura pages/s over the same HTML and the ratio pipeline time ÷ bare-extraction time;
+- bare trafilatura pages/s over the same HTML and the ratio pipeline time ÷ bare-extraction time,
+  in wall-clock time and in CPU time (the crawl process and its workers ÷ the bare loop; the CPU
+  ratio holds on a busy machine, where wall-clock ratios swing with the other load);
 - the re-run time as % of the first run.
 
 Usage: python benchmarks/bench_pipeline.py [--pages 2000]
@@ -16,6 +18,7 @@ Usage: python benchmarks/bench_pipeline.py [--pages 2000]
 from __future__ import annotations
 
 import argparse
+import resource
 import subprocess
 import sys
 import tempfile
@@ -85,8 +88,16 @@ run_crawl(load_settings(sys.argv[1]), scrapy_overrides={"AUTOTHROTTLE_ENABLED": 
 """
 
 
-def crawl(workdir: Path, base: str, pages: int, selectors: bool) -> float:
-    """Crawl in a child process (as `regwatch crawl` does); return the crawl's own duration (s) from its run record."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def crawl(workdir: Path, base: str, pages: int, selectors: bool) -> tuple[float, float]:
+    """Crawl in a child process (as `regwatch crawl` does).
+
+    Returns (the crawl's own duration from its run record, CPU seconds of the crawl process and its workers).
+    """
     options = {"list_item": "ul.news-list li", "date": ".date::text", "next_page": "a.next::attr(href)"}
     if selectors:
         options |= {"body": BODY_SELECTOR}
@@ -100,7 +111,9 @@ def crawl(workdir: Path, base: str, pages: int, selectors: bool) -> float:
                                       "crawl": {"download_delay": 0, "concurrent_per_domain": 4, "window_days": 3650,
                                                 "max_list_pages": pages // PER_LIST + 1}}), encoding="utf-8")
     upgrade_schema(make_engine(f"sqlite:///{workdir / 'bench.db'}"))
+    cpu = _children_cpu()
     subprocess.run([sys.executable, "-c", CRAWL, str(config)], check=True, cwd=ROOT)
+    cpu = _children_cpu() - cpu
     engine = make_engine(f"sqlite:///{workdir / 'bench.db'}")
     with engine.connect() as conn:
         from sqlalchemy import text
@@ -108,21 +121,22 @@ def crawl(workdir: Path, base: str, pages: int, selectors: bool) -> float:
     from datetime import datetime
 
     start, end = (datetime.fromisoformat(str(v)) for v in row[:2])
-    print(f"    run: status={row[3]} new_articles={row[2]} duration={(end - start).total_seconds():.2f}s")
-    return (end - start).total_seconds()
+    print(f"    run: status={row[3]} new_articles={row[2]} duration={(end - start).total_seconds():.2f}s cpu={cpu:.2f}s")
+    return (end - start).total_seconds(), cpu
 
 
-def bare_trafilatura(files: list[Path]) -> float:
+def bare_trafilatura(files: list[Path]) -> tuple[float, float]:
+    """(wall-clock, CPU) seconds of ``trafilatura.extract`` over the pages."""
     import trafilatura
 
     from regwatch.crawler.extraction import decode_html
 
     htmls = [decode_html(f.read_bytes(), None)[0] for f in files]
     trafilatura.extract(htmls[0])
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for html in htmls:
         trafilatura.extract(html)
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
 def main() -> None:
@@ -134,18 +148,18 @@ def main() -> None:
         files = build_site(tmp_path / "site", args.pages)
         size = sum(f.stat().st_size for f in files) / len(files)
         print(f"site: {args.pages} article pages, {size / 1024:.1f} KB average, {args.pages // PER_LIST} list pages")
-        bare = bare_trafilatura(files)
-        print(f"bare trafilatura.extract: {bare:.2f}s, {args.pages / bare:.1f} pages/s")
+        bare, bare_cpu = bare_trafilatura(files)
+        print(f"bare trafilatura.extract: {bare:.2f}s (cpu {bare_cpu:.2f}s), {args.pages / bare:.1f} pages/s")
         with DemoServer(root=tmp_path / "site") as server:
             for selectors in (True, False):
                 label = "site selectors" if selectors else "trafilatura extraction"
                 work = tmp_path / ("sel" if selectors else "traf")
                 work.mkdir()
                 print(f"pipeline with {label}:")
-                first = crawl(work, server.base_url, args.pages, selectors)
-                rerun = crawl(work, server.base_url, args.pages, selectors)
+                first, first_cpu = crawl(work, server.base_url, args.pages, selectors)
+                rerun, _ = crawl(work, server.base_url, args.pages, selectors)
                 print(f"  first crawl: {first:.2f}s, {args.pages / first:.1f} pages/s, "
-                      f"ratio pipeline/bare trafilatura = {first / bare:.2f}")
+                      f"ratio pipeline/bare trafilatura = {first / bare:.2f} (cpu: {first_cpu / bare_cpu:.2f})")
                 print(f"  re-run: {rerun:.2f}s = {100 * rerun / first:.1f}% of the first crawl")
 
 

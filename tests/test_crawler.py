@@ -58,10 +58,10 @@ def demo(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("crawl")
     with DemoServer() as server:
         config = make_config(tmp, server.base_url, [BROKEN_SELECTORS])
-        first = regwatch(config, "crawl", "--quiet")
+        first = regwatch(config, "crawl", "--quiet", check=False)
         first_hits = list(server.hits)
         server.hits.clear()
-        second = regwatch(config, "crawl", "--quiet")
+        second = regwatch(config, "crawl", "--quiet", check=False)
         yield {"engine": make_engine(f"sqlite:///{tmp / 'rw.db'}"), "config": config, "first_hits": first_hits,
                "second_hits": list(server.hits), "first": first, "second": second}
 
@@ -142,6 +142,14 @@ def test_second_crawl_downloads_no_article_and_adds_nothing(demo):
     assert any(status == 304 for _, status in demo["second_hits"]), "no conditional GET answered 304"
 
 
+def test_blocked_and_broken_sources_exit_3_with_their_reason(demo):
+    for proc in (demo["first"], demo["second"]):
+        assert proc.returncode == 3, proc.stdout + proc.stderr
+        lines = {line.split()[0]: line for line in proc.stdout.splitlines() if line.strip()}
+        assert "anti-bot challenge" in lines["mps"] and "list selectors matched nothing" in lines["sh-broken"]
+        assert proc.stderr == ""  # -q: nothing but the table
+
+
 def test_challenge_is_reported_not_stored(demo):
     with Session(demo["engine"]) as s:
         run = s.scalars(select(CrawlRun).where(CrawlRun.source_id == "mps").order_by(CrawlRun.id.desc())).first()
@@ -178,7 +186,7 @@ def test_hostile_feed_and_oversized_page_are_refused(tmp_path):
         config.write_text(yaml.safe_dump({"database_url": f"sqlite:///{tmp_path / 'rw.db'}", "sources_file": str(sources),
                                           "crawl": {"download_delay": 0, "max_page_bytes": 100_000}}), encoding="utf-8")
         regwatch(config, "db", "upgrade")
-        regwatch(config, "crawl", "--quiet")
+        regwatch(config, "crawl", "--quiet", check=False)
         hits = [p for p, _ in server.hits]
     engine = make_engine(f"sqlite:///{tmp_path / 'rw.db'}")
     with Session(engine) as s:

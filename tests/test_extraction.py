@@ -158,7 +158,9 @@ def test_extraction_config_errors_name_the_key(tmp_path):
     ({"regwatch/not_modified": 1}, "finished", "ok"),
     ({"regwatch/list_items": 4, "regwatch/articles_new": 4}, "finished", "ok"),
     ({"regwatch/list_items": 4}, "shutdown", "error"),
-    ({"regwatch/list_items": 2, "regwatch/article_pages": 2, "regwatch/item_errors": 2}, "finished", "error"),
+    ({"regwatch/list_items": 2, "regwatch/article_pages": 2, "regwatch/articles_failed": 2}, "finished", "error"),
+    ({"regwatch/list_items": 3, "regwatch/articles_new": 2, "regwatch/articles_failed": 1}, "finished", "error"),
+    ({"regwatch/list_items": 3, "regwatch/articles_new": 3, "regwatch/bad_links": 1}, "finished", "ok"),
 ])
 def test_run_status(stats, reason, status):
     assert run_status(stats, reason)[0] == status

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from regwatch import clock
 from regwatch.alerts.render import AlertView, case_views
 from regwatch.storage.models import Case, Delivery
-from regwatch.storage.outbox import SENT
+from regwatch.storage.outbox import SENT, committed_case_watermark
 
 FOLDER_CHANNEL = "folder"
 FILE_MODE = 0o644
@@ -43,9 +43,10 @@ def write_digest_files(engine: Engine, out_dir: Path) -> list[Path]:
     Returns the files written, or nothing when no case is new.
     """
     until = clock.now()
-    with Session(engine) as s:
+    with Session(engine) as s, s.begin():
+        through = committed_case_watermark(s)
         after = last_folder_watermark(s)
-        ids = list(s.scalars(select(Case.id).where(Case.id > after).order_by(Case.id)))
+        ids = list(s.scalars(select(Case.id).where(Case.id > after, Case.id <= through).order_by(Case.id)))
         view = AlertView("digest", case_views(s, ids), title="regwatch 执法案例摘要",
                          period=f"截至 {clock.to_local(until):%Y-%m-%d %H:%M} {clock.zone_label()}")
     if not ids:

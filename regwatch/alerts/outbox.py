@@ -33,6 +33,7 @@ from regwatch.storage.outbox import (
     SENDING,
     SENT,
     case_matches,
+    committed_case_watermark,
     digest_key,
     insert_deliveries,
 )
@@ -240,7 +241,7 @@ class DeliveryOutbox:
                 if after is None:
                     after = s.scalar(select(func.max(Case.id)).where(Case.created_at < now - period)) or 0
                 rows = s.execute(select(Case, Article.title).join(Article, Case.article_id == Article.id)
-                                 .where(Case.id > after).order_by(Case.id)).all()
+                                 .where(Case.id > after, Case.id <= committed_case_watermark(s)).order_by(Case.id)).all()
                 if not any(case_matches(c, title, sub.filters) for c, title in rows):
                     continue
                 through = rows[-1][0].id

@@ -112,7 +112,10 @@ class CrawlSettings(_Strict):
     download_delay: float = Field(1.0, ge=0)
     max_page_bytes: int = Field(5_000_000, ge=10_000)
     max_list_pages: int = Field(5, ge=1)
+    max_items_per_page: int = Field(200, ge=1)
     window_days: int = Field(30, ge=1)
+    retry_attempts: int = Field(8, ge=1)
+    retry_backoff_seconds: float = Field(600, ge=0)
 
 
 class Settings(BaseSettings):

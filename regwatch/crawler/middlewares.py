@@ -8,9 +8,8 @@ from typing import Any
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 
-from regwatch.crawler.context import engine_for
 from regwatch.crawler.extraction import ExtractionRules, default_rules
-from regwatch.storage.repository import ArticleStore
+from regwatch.crawler.store import CrawlStore
 
 _TAGS = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.S | re.I)
 
@@ -29,30 +28,26 @@ class BlockedByChallenge(IgnoreRequest):
 
 
 class ConditionalGetMiddleware:
-    """Adds If-None-Match / If-Modified-Since to list requests (``meta['conditional']``).
+    """Adds If-None-Match / If-Modified-Since to list requests (``meta['list_key']``).
 
-    The validators are stored by the spider once it has processed a list page, so a page that
-    was fetched but not processed is fetched again next time.
+    The spider stores a list page's validators only once every article it lists is stored or
+    recorded as pending (and the page after it is done), so a page whose articles were not all
+    handled — the crawl was killed, a request failed — is fetched again next time.
     """
 
     def __init__(self, crawler: Any):
         self.crawler = crawler
-        self._store: ArticleStore | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "ConditionalGetMiddleware":
         return cls(crawler)
 
-    @property
-    def store(self) -> ArticleStore:
-        if self._store is None:
-            self._store = ArticleStore(engine_for(self.crawler.settings))
-        return self._store
-
-    def process_request(self, request: Request, spider: Any = None) -> None:
-        if not request.meta.get("conditional"):
+    async def process_request(self, request: Request, spider: Any = None) -> None:
+        key = request.meta.get("list_key")
+        if not key:
             return None
-        etag, modified = self.store.get_validators(validator_key(self.crawler.spider.source.id, request.url))
+        store = CrawlStore.of(self.crawler)
+        etag, modified = await store.db(store.articles.get_validators, key)
         if etag:
             request.headers.setdefault(b"If-None-Match", etag.encode("latin-1"))
         if modified:
@@ -60,7 +55,7 @@ class ConditionalGetMiddleware:
         return None
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
-        if response.status == 304 and request.meta.get("conditional"):
+        if response.status == 304 and request.meta.get("list_key"):
             self.crawler.stats.inc_value("regwatch/not_modified")
             raise NotModified(f"not modified since the last crawl: {request.url}")
         return response

@@ -1,7 +1,7 @@
 """Item pipelines, in order: extract → dedupe → classify → store.
 
-Extraction, classification and the store transaction run in ``crawler.workers`` (a worker
-process when ``run_crawl`` started one, else in-process).
+Extraction, classification and the store transaction run in the crawl's worker pool, dedupe in a
+thread (``CrawlStore``): the reactor never waits on either.
 
 Each does one job and counts what it did in the crawl stats (``regwatch/…``); the run's health
 record is built from those counts by ``crawler.extensions.CrawlRunRecorder``.
@@ -15,12 +15,16 @@ from scrapy.exceptions import DropItem
 
 from regwatch import clock
 from regwatch.crawler import workers
-from regwatch.crawler.context import engine_for
 from regwatch.crawler.extraction import canonical_url, content_hash
 from regwatch.crawler.items import ArticleItem
-from regwatch.storage.repository import ArticleRecord, ArticleStore
+from regwatch.crawler.store import CrawlStore
+from regwatch.storage.repository import ArticleRecord
 
 MIN_TEXT_CHARS = 20
+
+
+class NoArticleText(DropItem):
+    """The page held no article text: kept as pending (the page or the selectors may be fixed)."""
 
 
 class _Pipeline:
@@ -32,14 +36,18 @@ class _Pipeline:
     def from_crawler(cls, crawler: Any) -> Any:
         return cls(crawler)
 
+    @property
+    def store(self) -> CrawlStore:
+        return CrawlStore.of(self.crawler)
+
 
 class ExtractPipeline(_Pipeline):
     """Decode the page, find title / text / date, set the canonical URL and content hash."""
 
     async def process_item(self, item: ArticleItem, spider: Any = None) -> ArticleItem:
         body = item.body or b""
-        item.encoding, found = await workers.call(workers.extract_page, body, item.content_type, item.url,
-                                                  item.selectors, item.title_hint, item.date_hint)
+        item.encoding, found = await self.store.workers.call(workers.extract_page, body, item.content_type, item.url,
+                                                             item.selectors, item.title_hint, item.date_hint)
         item.body = None
         item.raw_size = len(body)
         item.canonical_url = canonical_url(item.url)
@@ -48,7 +56,7 @@ class ExtractPipeline(_Pipeline):
             self.stats.inc_value("regwatch/selector_misses")
         if len(item.text) < MIN_TEXT_CHARS:
             self.stats.inc_value("regwatch/articles_empty")
-            raise DropItem(f"no article text found at {item.url}")
+            raise NoArticleText(f"no article text found at {item.url}")
         item.content_hash = content_hash(item.text)
         return item
 
@@ -56,12 +64,8 @@ class ExtractPipeline(_Pipeline):
 class DedupePipeline(_Pipeline):
     """Skip an article already stored under its canonical URL or with the same text."""
 
-    def __init__(self, crawler: Any):
-        super().__init__(crawler)
-        self.store = ArticleStore(engine_for(crawler.settings))
-
-    def process_item(self, item: ArticleItem, spider: Any = None) -> ArticleItem:
-        why = self.store.find_duplicate(item.canonical_url, item.content_hash)
+    async def process_item(self, item: ArticleItem, spider: Any = None) -> ArticleItem:
+        why = await self.store.db(self.store.articles.find_duplicate, item.canonical_url, item.content_hash)
         if why is None:
             return item
         self.stats.inc_value("regwatch/articles_skipped")
@@ -74,18 +78,13 @@ class ClassifyPipeline(_Pipeline):
     """Run the enforcement classifier: is it enforcement, why, and the case cards."""
 
     async def process_item(self, item: ArticleItem, spider: Any = None) -> ArticleItem:
-        item.is_enforcement, item.reasons, item.cases = await workers.call(workers.classify_article, item.title, item.text)
+        item.is_enforcement, item.reasons, item.cases = await self.store.workers.call(
+            workers.classify_article, item.title, item.text)
         return item
 
 
 class StorePipeline(_Pipeline):
-    """Write the article and its cases in one transaction."""
-
-    def __init__(self, crawler: Any):
-        super().__init__(crawler)
-        self.database_url = crawler.settings.get("REGWATCH_DATABASE_URL")
-        self.subscriptions = list(crawler.settings.getlist("REGWATCH_ALERT_SUBSCRIPTIONS"))
-        engine_for(crawler.settings)  # fail early on a missing or outdated schema
+    """Write the article and its cases in one transaction (which also clears its pending retry)."""
 
     async def process_item(self, item: ArticleItem, spider: Any = None) -> ArticleItem:
         record = ArticleRecord(
@@ -93,8 +92,7 @@ class StorePipeline(_Pipeline):
             text=item.text, published_at=item.published_at, fetched_at=clock.now(),
             content_hash=item.content_hash, raw_size=item.raw_size, is_enforcement=item.is_enforcement,
             reasons=item.reasons)
-        result = await workers.call(workers.store_article, self.database_url, record, item.cases,
-                                   self.subscriptions)
+        result = await self.store.save_article(record, item.cases)
         item.article_id, item.new_cases, item.merged_cases = result.article_id, result.new_cases, result.merged_cases
         self.stats.inc_value("regwatch/articles_new" if result.created else "regwatch/articles_updated")
         self.stats.inc_value("regwatch/cases_new", result.new_cases)

@@ -48,6 +48,7 @@ ITEM_PIPELINES = {
     "regwatch.crawler.pipelines.StorePipeline": 400,
 }
 EXTENSIONS = {
+    "regwatch.crawler.store.CrawlStore": 400,
     "regwatch.crawler.extensions.CrawlRunRecorder": 500,
     "regwatch.crawler.extensions.ProgressReporter": 510,
 }
@@ -57,10 +58,17 @@ REGWATCH_DATABASE_URL = None            # database_url
 REGWATCH_SOURCES_FILE = None            # sources_file
 REGWATCH_WINDOW_DAYS = 30               # crawl.window_days: older articles are not fetched
 REGWATCH_MAX_LIST_PAGES = 5             # crawl.max_list_pages
+REGWATCH_MAX_ITEMS_PER_PAGE = 200       # crawl.max_items_per_page: entries looked at per list / feed page
+REGWATCH_RETRY_ATTEMPTS = 8             # crawl.retry_attempts: a failing article is given up after this many runs
+REGWATCH_RETRY_BACKOFF = 600            # crawl.retry_backoff_seconds: wait before the 1st retry, doubling (≤ 1 day)
 REGWATCH_PROGRESS = False               # one line per stored article on stderr
 REGWATCH_ALERT_SUBSCRIPTIONS: list = []  # alerts.subscriptions (when channels are configured): new cases owe deliveries
-# Worker processes for extraction + classification during `regwatch crawl` (0 = in-process).
+# Worker processes for extraction + classification (0 = in-process); run_crawl hands one shared
+# ``WorkerPool`` to its crawlers in REGWATCH_WORKER_POOL, else each crawl's CrawlStore starts its own.
 REGWATCH_PROCESS_WORKERS = 1 if (os.cpu_count() or 1) > 1 else 0
+REGWATCH_WORKER_POOL = None
+# Set by the `scrapy` settings module when the regwatch configuration is invalid (reported at crawl start).
+REGWATCH_CONFIG_ERROR = None
 
 # Optional browser path for sites behind a JavaScript challenge (sources with options.browser):
 # install scrapy-playwright and a browser, then these handlers are switched on by scrapy_settings().
@@ -91,6 +99,9 @@ def scrapy_settings(settings: Any = None, *, browser: bool = False, **overrides:
         "REGWATCH_WINDOW_DAYS": rw.crawl.window_days,
         "REGWATCH_MAX_LIST_PAGES": rw.crawl.max_list_pages,
         "REGWATCH_ALERT_SUBSCRIPTIONS": list(rw.alerts.subscriptions) if rw.alerts.enabled else [],
+        "REGWATCH_MAX_ITEMS_PER_PAGE": rw.crawl.max_items_per_page,
+        "REGWATCH_RETRY_ATTEMPTS": rw.crawl.retry_attempts,
+        "REGWATCH_RETRY_BACKOFF": rw.crawl.retry_backoff_seconds,
         "LOG_LEVEL": rw.log_level,
     }, priority="project")
     if browser:

@@ -1,62 +1,108 @@
-"""CPU-heavy pipeline steps (extraction, classification, the store transaction) in a worker process.
+"""CPU-heavy pipeline steps (extraction, classification, the store transaction with its case matching)
+in worker processes that die with the crawl.
 
 Scrapy downloads on one event loop; handing the per-page CPU work to a worker process lets the
-loop keep the connections busy and uses a second core. ``run_crawl`` starts the pool (``REGWATCH_PROCESS_WORKERS``; 0 = everything in-process, which is also what a standalone
-``scrapy crawl`` does) and stops it when the crawl ends.
+loop keep the connections busy and uses a second core. A ``WorkerPool`` is owned by whoever
+builds it (``run_crawl`` for a multi-source crawl, else the crawl's ``CrawlStore``); 0 workers
+runs everything in-process.
+
+A worker never outlives the crawl process: on Linux the kernel kills it when its parent dies
+(``PR_SET_PDEATHSIG``), and a watchdog thread checks the parent pid elsewhere — so ``kill -9``
+of a crawl leaves no process behind.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
-from collections.abc import Callable, Sequence
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from regwatch.config.alerts import Subscription
-from regwatch.crawler.context import engine_for_url
 from regwatch.crawler.extraction import ArticleExtractor, ExtractedArticle, PageSelectors, decode_html
 from regwatch.storage.repository import ArticleRecord, ArticleStore, SaveResult
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
-_pool: ProcessPoolExecutor | None = None
+_PR_SET_PDEATHSIG = 1
+_WATCHDOG_SECONDS = 1.0
+# The worker process's own extractor, classifier (jieba's dictionary takes a second to load) and store.
 _extractor: ArticleExtractor | None = None
 _classifier: Any = None
+_store: ArticleStore | None = None
 
 
-def start(workers: int) -> None:
-    """Start ``workers`` worker processes (0: none, run in-process)."""
-    global _pool
-    stop()
-    if workers > 0:
-        _pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up)
-        for _ in range(workers):  # spawn (and load jieba) now, while Scrapy starts up
-            _pool.submit(_warm_up)
+class WorkerPool:
+    """``workers`` worker processes (0: run calls in-process); ``close()`` stops them.
 
-
-def stop() -> None:
-    global _pool
-    if _pool is not None:
-        _pool.shutdown(wait=True, cancel_futures=True)
-        _pool = None
-
-
-async def call(fn: Callable[..., T], *args: Any) -> T:
-    """``fn(*args)`` in a worker process when a pool runs, else right here.
-
-    If the worker process dies (killed, out of memory), the crawl carries on in-process.
+    With a ``database_url`` each worker opens its own engine on it, for ``store_article``, which
+    also writes the alert deliveries new cases owe to ``subscriptions``.
     """
-    global _pool
-    if _pool is not None:
-        try:
-            return await asyncio.wrap_future(_pool.submit(fn, *args))
-        except BrokenProcessPool:
-            logger.warning("the worker process died; continuing in-process")
-            _pool = None
-    return fn(*args)
+
+    def __init__(self, workers: int, database_url: str | None = None, subscriptions: Sequence[Subscription] = ()):
+        self._pool: ProcessPoolExecutor | None = None
+        if workers > 0:
+            self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_init_worker,
+                                             initargs=(os.getpid(), database_url, list(subscriptions)))
+            for _ in range(workers):  # spawn (and load jieba) now, while Scrapy starts up
+                self._pool.submit(_warm_up)
+
+    async def call(self, fn: Callable[..., T], *args: Any, in_process: Callable[[], Awaitable[T]] | None = None) -> T:
+        """``fn(*args)`` in a worker process when the pool runs, else ``await in_process()`` or ``fn(*args)`` here.
+
+        If a worker process dies (killed, out of memory), the crawl carries on in-process.
+        """
+        if self._pool is not None:
+            try:
+                return await asyncio.wrap_future(self._pool.submit(fn, *args))
+            except BrokenProcessPool:
+                logger.warning("the worker process died; continuing in-process")
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+        return await in_process() if in_process is not None else fn(*args)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "WorkerPool":
+        # Handed to each crawler through Scrapy settings, which are deep-copied: share, never copy.
+        return self
+
+
+def _init_worker(parent_pid: int, database_url: str | None, subscriptions: list[Subscription]) -> None:
+    """Tie this worker's life to the crawl process, open its database engine, load the extractor and the classifier."""
+    global _store
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True, name="parent-watchdog").start()
+    if database_url:
+        from regwatch.storage.db import make_engine
+
+        _store = ArticleStore(make_engine(database_url), subscriptions)
+    _warm_up()
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while True:
+        time.sleep(_WATCHDOG_SECONDS)
+        if os.getppid() != parent_pid:
+            os._exit(1)
 
 
 def _warm_up() -> None:
@@ -87,7 +133,8 @@ def classify_article(title: str, text: str) -> tuple[bool, list[str], list[dict[
     return result.is_enforcement, list(result.reasons), [card.to_dict() for card in result.cases]
 
 
-def store_article(database_url: str, record: ArticleRecord, cases: list[dict[str, Any]],
-                  subscriptions: Sequence[Subscription] = ()) -> SaveResult:
-    """Write the article, its cases and the alert deliveries they owe (one transaction)."""
-    return ArticleStore(engine_for_url(database_url), subscriptions).save_article(record, cases)
+def store_article(record: ArticleRecord, cases: list[dict[str, Any]]) -> SaveResult:
+    """Write the article, its cases and the alert deliveries they owe (one transaction) with the worker's engine."""
+    if _store is None:
+        raise RuntimeError("this worker pool was started without a database URL")
+    return _store.save_article(record, cases)

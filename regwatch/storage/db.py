@@ -14,6 +14,9 @@ from sqlalchemy import Engine, create_engine, event
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+_WRITER = "regwatch_writer"
+#: PostgreSQL advisory lock key that serialises schema upgrades ("rwschema").
+_SCHEMA_LOCK_KEY = 0x7277736368656D61
 
 
 def json_dumps(value: Any) -> str:
@@ -44,11 +47,23 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+            dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" below opens the transactions
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+            # A writer takes the write lock up front (and waits for it, busy_timeout): a deferred
+            # transaction that read first cannot upgrade once another process wrote (SQLITE_BUSY).
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITER) else "BEGIN")
 
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return create_engine(url, pool_pre_ping=True, json_serializer=json_dumps)
+
+
+def writer(engine: Engine) -> Engine:
+    """``engine`` for write transactions: on SQLite they begin IMMEDIATE (take the write lock first)."""
+    return engine.execution_options(**{_WRITER: True})
 
 
 def _alembic_config(engine: Engine) -> Config:
@@ -70,8 +85,18 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade_schema(engine: Engine, revision: str = "head") -> None:
-    """Create or upgrade the schema to ``revision``."""
-    command.upgrade(_alembic_config(engine), revision)
+    """Create or upgrade the schema to ``revision``; concurrent upgrades of one database wait for each other.
+
+    The whole upgrade is one transaction holding the database's write lock (SQLite) or an advisory
+    lock (PostgreSQL), so a second process finds the schema current instead of colliding on
+    ``alembic_version``.
+    """
+    cfg = _alembic_config(engine)
+    with writer(engine).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK_KEY})")
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
 
 
 def ensure_schema_current(engine: Engine) -> None:

@@ -1,4 +1,4 @@
-"""The tables: sources, crawl runs, articles, cases (+ the articles that report them), deliveries."""
+"""The tables: sources, crawl runs, pending articles, articles, cases (+ the articles that report them), deliveries."""
 
 from __future__ import annotations
 
@@ -63,6 +63,28 @@ class CrawlRun(Base):
     errors: Mapped[int] = mapped_column(Integer, default=0)
     selector_misses: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str] = mapped_column(Text, default="")
+    #: The crawl process (host, pid) that owns a ``running`` run; a dead owner's run is ``interrupted``.
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
+
+
+class PendingArticle(Base):
+    """An article a list page named that could not be stored yet: retried with backoff, or given up."""
+
+    __tablename__ = "pending_articles"
+    __table_args__ = (Index("ix_pending_articles_source_state_next", "source_id", "state", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    canonical_url: Mapped[str] = mapped_column(String(2000), unique=True)
+    url: Mapped[str] = mapped_column(String(4000))
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"))
+    title_hint: Mapped[str | None] = mapped_column(String(1000))
+    date_hint: Mapped[str | None] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(20), default="pending")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    first_failed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_failed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Article(Base):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,18 @@ def case_key(subscription: str, channel: str, case_id: int) -> str:
 def digest_key(subscription: str, channel: str, through_case_id: int) -> str:
     """The idempotency key of a digest on one channel, named by its watermark."""
     return f"{subscription}/{channel}/digest-{through_case_id}"
+
+
+def committed_case_watermark(session: Session) -> int:
+    """The highest case id below which every case is committed, read in ``session``'s transaction.
+
+    Ids, not clocks: a case stamped before a digest's cut-off can commit after it. On PostgreSQL
+    the reading transaction waits for open writers of ``cases`` (SHARE lock), so no lower id can
+    commit later; SQLite has one writer at a time, so its committed ids never have such gaps.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE cases IN SHARE MODE"))
+    return session.scalar(select(func.max(Case.id))) or 0
 
 
 def newest_case_id(session: Session) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import AsyncIterator
 from typing import Any
 
 from scrapy.http import Response
@@ -20,18 +20,16 @@ class CacSpider(SourceSpider):
     kind = "cac"
     default_selectors = {"body": "#BodyLabel, .main-content, #content", "title": "h1.title, .title h1", "date": "#pubtime, .time"}
 
-    async def start(self) -> Any:
-        for url in self.source.start_urls:
-            yield self.list_request(url, self.parse_list)
-
-    def parse_list(self, response: Response) -> Iterable[Any]:
+    async def parse_list(self, response: Response) -> AsyncIterator[Any]:
         entries = [ListEntry(url=li.css("a::attr(href)").get() or "",
                              title=(li.css("a::attr(title)").get() or li.css("a::text").get() or "").strip() or None,
                              date=(li.css(".times::text").get() or "").strip() or None)
                    for li in response.css("div#loadingInfoPage li")]
-        requests, more = self.follow_entries(response, entries)
-        yield from requests
         m = _PAGE.search(response.url)
-        if more and m:
+        next_page = None
+        if m:
             page = int(m.group(1)) + 1
-            yield self.list_request(response.url[:m.start(1)] + f"{page}.htm", self.parse_list, page=page)
+            next_page = self.list_request(response.url[:m.start(1)] + f"{page}.htm", self.parse_list, page=page,
+                                          meta={"guessed_page": True})
+        for request in await self.follow_entries(response, entries, next_page):
+            yield request

@@ -6,7 +6,7 @@ cannot expand entities or reach local files. Linked WeChat pages are parsed by t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator
 from email.utils import parsedate_to_datetime
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -58,16 +58,15 @@ class FeedSpider(SourceSpider):
     name = "feed"
     kind = "feed"
 
-    async def start(self) -> Any:
+    async def start_lists(self) -> AsyncIterator[Any]:
         for url in self.source.start_urls:
             yield self.list_request(url, self.parse_feed)
 
-    def parse_feed(self, response: Response) -> Iterable[Any]:
+    async def parse_feed(self, response: Response) -> AsyncIterator[Any]:
         try:
             entries = parse_feed(response.body)
         except (DefusedXmlException, ParseError) as exc:
-            self.crawler.stats.inc_value("regwatch/request_errors")
-            self.logger.error("feed refused: %s: %s", response.url, type(exc).__name__ + (f": {exc}" if str(exc) else ""))
+            self._request_failed(response.request, "feed refused: " + type(exc).__name__ + (f": {exc}" if str(exc) else ""))
             return
-        requests, _ = self.follow_entries(response, entries)
-        yield from requests
+        for request in await self.follow_entries(response, entries):
+            yield request

@@ -8,12 +8,12 @@ Options: ``list_item`` (required: one element per article), ``link`` (default ``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
 from scrapy.http import Response
 
-from regwatch.crawler.spiders.base import ListEntry, SourceSpider
+from regwatch.crawler.spiders.base import ListEntry, SourceSpider, absolute_http_url
 
 
 class ListPageSpider(SourceSpider):
@@ -24,21 +24,18 @@ class ListPageSpider(SourceSpider):
     def _opt(self, key: str) -> str | None:
         return getattr(self.source.options, key) or self.default_list.get(key)
 
-    async def start(self) -> Any:
-        for url in self.source.start_urls:
-            yield self.list_request(url, self.parse_list)
-
-    def parse_list(self, response: Response) -> Iterable[Any]:
+    async def parse_list(self, response: Response) -> AsyncIterator[Any]:
         entries = []
         for item in response.css(self._opt("list_item")):
             title = " ".join(t.strip() for t in item.css(self._opt("title")).getall()[:1] if t.strip()) or None
             date = self._opt("date")
             entries.append(ListEntry(url=(item.css(self._opt("link")).get() or "").strip(), title=title,
                                      date=" ".join(item.css(date).getall()).strip() or None if date else None))
-        requests, more = self.follow_entries(response, entries)
-        yield from requests
         next_css = self._opt("next_page")
         href = response.css(next_css).get() if next_css else None
-        if more and href:
-            page = response.meta.get("list_page", 1) + 1
-            yield self.list_request(response.urljoin(href.strip()), self.parse_list, page=page)
+        next_url = absolute_http_url(response, href) if href else None
+        next_page = None
+        if next_url:
+            next_page = self.list_request(next_url, self.parse_list, page=response.meta.get("list_page", 1) + 1)
+        for request in await self.follow_entries(response, entries, next_page):
+            yield request

@@ -34,5 +34,5 @@ class MpsSpider(ListPageSpider):
     def list_request(self, url: str, callback: Any, page: int = 1, **kwargs: Any) -> Request:
         return self._browser_meta(super().list_request(url, callback, page, **kwargs))
 
-    def article_request(self, url: str, entry: Any) -> Request:
-        return self._browser_meta(super().article_request(url, entry))
+    def article_request(self, url: str, canon: str, title: str | None, date: str | None) -> Request:
+        return self._browser_meta(super().article_request(url, canon, title, date))

@@ -9,7 +9,7 @@ API's site + ``/articles/{id}``).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -28,7 +28,7 @@ class SecrssSpider(SourceSpider):
     kind = "secrss"
     default_selectors = {"body": ".article-body", "title": "h1.title, h1", "date": ".time"}
 
-    async def start(self) -> Any:
+    async def start_lists(self) -> AsyncIterator[Any]:
         for api in self.source.start_urls:
             yield self._api_request(api, clock.now().astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S"), page=1)
 
@@ -48,16 +48,14 @@ class SecrssSpider(SourceSpider):
         return self.list_request(url, self.parse_api, page=page, headers=headers,
                                  meta={"api": api, "cursor": cursor})
 
-    def parse_api(self, response: Response) -> Iterable[Any]:
+    async def parse_api(self, response: Response) -> AsyncIterator[Any]:
         try:
             payload = json.loads(response.text)
         except (ValueError, AttributeError):
-            self.crawler.stats.inc_value("regwatch/request_errors")
-            self.logger.error("secrss API did not return JSON: %s", response.url)
+            self._request_failed(response.request, "secrss API did not return JSON")
             return
         if not isinstance(payload, dict) or str(payload.get("code", OK_CODE)) != OK_CODE:
-            self.crawler.stats.inc_value("regwatch/request_errors")
-            self.logger.error("secrss API error at %s: %s", response.url, str(payload)[:200])
+            self._request_failed(response.request, f"secrss API error: {str(payload)[:200]}")
             return
         data = payload.get("data") or []
         rows = data.get("list", []) if isinstance(data, dict) else data
@@ -66,8 +64,9 @@ class SecrssSpider(SourceSpider):
         template = self.source.options.article_url or self._site(api) + "/articles/{id}"
         entries = [ListEntry(url=str(r.get("url") or (template.format(id=r["id"]) if r.get("id") is not None else "")),
                              title=r.get("title"), date=r.get("published_at")) for r in rows]
-        requests, more = self.follow_entries(response, entries)
-        yield from requests
         dates = sorted(str(r["published_at"]) for r in rows if r.get("published_at"))
-        if more and dates and not self.source.options.author and dates[0] < response.meta["cursor"]:
-            yield self._api_request(api, dates[0], page=response.meta["list_page"] + 1)
+        next_page = None
+        if dates and not self.source.options.author and dates[0] < response.meta["cursor"]:
+            next_page = self._api_request(api, dates[0], page=response.meta["list_page"] + 1)
+        for request in await self.follow_entries(response, entries, next_page):
+            yield request

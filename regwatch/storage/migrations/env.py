@@ -1,11 +1,11 @@
-"""Alembic environment: runs on the engine handed over by ``storage.db``."""
+"""Alembic environment: runs on the connection (or engine) handed over by ``storage.db``."""
 
 from alembic import context
 
 from regwatch.storage.models import Base
 
-engine = context.config.attributes["engine"]
-with engine.begin() as connection:
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
@@ -13,3 +13,11 @@ with engine.begin() as connection:
         compare_type=True,
     )
     context.run_migrations()
+
+
+# ``storage.db.upgrade_schema`` hands over a connection inside its locked transaction.
+if "connection" in context.config.attributes:
+    _run(context.config.attributes["connection"])
+else:
+    with context.config.attributes["engine"].begin() as connection:
+        _run(connection)

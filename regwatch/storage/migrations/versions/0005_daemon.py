@@ -1,7 +1,7 @@
 """daemon: lock row, last job results, APScheduler's job store
 
 Revision ID: 0005_daemon
-Revises: 0001
+Revises: 0004_alerts
 """
 from alembic import op
 import sqlalchemy as sa
