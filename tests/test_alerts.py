@@ -366,8 +366,9 @@ def test_the_commented_alerts_example_in_the_example_settings_is_valid():
     import yaml
 
     text = EXAMPLE_SETTINGS.read_text(encoding="utf-8")
-    block = text[text.index("# alerts:"):]
-    uncommented = "\n".join(line[2:] if line.startswith("# ") else "" for line in block.splitlines())
+    lines = text[text.index("# alerts:"):].splitlines()
+    block = lines[: next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))]
+    uncommented = "\n".join(line[2:] if line.startswith("# ") else "" for line in block)
     parsed = AlertSettings.model_validate(yaml.safe_load(uncommented)["alerts"])
     assert parsed.subscriptions[0].channels == ["sec-mail", "soc-hook"] and parsed.channels["phone"].type == "apprise"
 

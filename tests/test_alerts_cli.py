@@ -83,7 +83,7 @@ def test_demo_delivers_its_cases_through_mail_and_webhook_once(tmp_path, monkeyp
         workdir = tmp_path / "demo"
         demo = [sys.executable, "-m", "regwatch", "--config", str(cfg), "demo", "--workdir", str(workdir), "-q"]
         first = subprocess.run(demo + ["--fresh"], capture_output=True, text=True, timeout=300)  # Scrapy: one crawl per process
-        assert first.returncode == 0, first.stdout + first.stderr
+        assert first.returncode == 3, first.stdout + first.stderr  # 3: the demo's 公安部 source is blocked by design
         engine = make_engine(f"sqlite:///{workdir / 'regwatch.db'}")
         with Session(engine) as s:
             cases = set(s.scalars(select(Case.id)))
@@ -98,7 +98,7 @@ def test_demo_delivers_its_cases_through_mail_and_webhook_once(tmp_path, monkeyp
         sent = (len(hook.requests), len(smtp.messages))
 
         second = subprocess.run(demo, capture_output=True, text=True, timeout=300)
-        assert second.returncode == 0, second.stdout + second.stderr
+        assert second.returncode == 3, second.stdout + second.stderr
         assert "alerts: 0 sent" in second.stdout and (len(hook.requests), len(smtp.messages)) == sent
     assert "smtp-pw-123" not in first.stdout + first.stderr + second.stdout + second.stderr
 

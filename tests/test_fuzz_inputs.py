@@ -7,6 +7,7 @@ The number of inputs tried is printed at the end of the module (run with ``-s`` 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from collections import Counter
@@ -115,9 +116,9 @@ def test_feed_parser_reads_random_feeds(items, atom):
 class _ListParser(ListPageSpider):
     """The list-page spider's parsing without a crawl: entries are collected, not followed."""
 
-    def follow_entries(self, response, entries):  # type: ignore[no-untyped-def]
+    async def follow_entries(self, response, entries, next_page=None):  # type: ignore[no-untyped-def]
         self.found = list(entries)
-        return [], True
+        return [next_page] if next_page is not None else []
 
 
 def _list_spider() -> _ListParser:
@@ -143,7 +144,11 @@ def test_list_page_parsing_survives_random_pages(body, content_type):
     response = HtmlResponse("https://a.example/list.html", body=body, headers=headers,
                             request=Request("https://a.example/list.html"))
     spider = _list_spider()
-    requests = list(spider.parse_list(response))
+
+    async def collect() -> list:  # type: ignore[type-arg]
+        return [r async for r in spider.parse_list(response)]
+
+    requests = asyncio.run(collect())
     assert all(isinstance(e.url, str) for e in spider.found)
     assert all(isinstance(r, Request) for r in requests)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -70,7 +71,9 @@ def installed(wheel, tmp_path_factory) -> tuple[Path, dict[str, str]]:
     (site / "dev-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     zipfile.ZipFile(wheel).extractall(site)
     script = venv / "bin" / "regwatch"
-    script.write_text(f"#!{python}\nimport sys\nfrom regwatch.app.cli import main\nsys.exit(main())\n", encoding="utf-8")
+    # As pip's console script: the guard keeps multiprocessing's spawned workers from running the CLI again.
+    script.write_text(f"#!{python}\nimport sys\nfrom regwatch.app.cli import main\nif __name__ == '__main__':\n    sys.exit(main())\n",
+                      encoding="utf-8")
     script.chmod(0o755)
     home = tmp_path_factory.mktemp("home")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REGWATCH_", "XDG_", "PYTHON", "VIRTUAL_ENV"))}
@@ -101,7 +104,8 @@ def test_the_installed_wheel_works_outside_the_checkout(installed):
     pred = json.loads(classified.stdout)
     assert pred["id"] == "a" and pred["is_enforcement"] and pred["cases"][0]["fine_org_yuan"] == 50000
     demo = run(installed, "demo", "--quiet")
-    assert demo.returncode == 0, demo.stderr.decode()[-2000:]
+    assert demo.returncode == 3, demo.stderr.decode()[-2000:]  # 3: the demo's 公安部 source is blocked by design
+    assert not re.search(rb"^\S+\s+error\s", demo.stdout, re.M), demo.stdout.decode()  # no source failed
     assert b"digest:" in demo.stdout
     data = Path(env["HOME"]) / ".local" / "share" / "regwatch" / "demo" / "regwatch.db"
     assert data.is_file(), "runtime files go to the user data folder, not the package"

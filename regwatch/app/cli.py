@@ -77,10 +77,11 @@ pass_app = click.make_pass_decorator(AppContext)
 
 def ensure_writable(engine) -> None:  # type: ignore[no-untyped-def]
     """Take SQLite's write lock and let it go: raises OperationalError on a read-only file or folder."""
+    from regwatch.storage.db import writer
+
     if engine.dialect.name == "sqlite":
-        with engine.connect() as conn:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-            conn.exec_driver_sql("ROLLBACK")
+        with writer(engine).begin():  # BEGIN IMMEDIATE
+            pass
 
 
 class RegwatchGroup(click.Group):

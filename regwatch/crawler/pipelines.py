@@ -79,7 +79,7 @@ class ClassifyPipeline(_Pipeline):
 
     async def process_item(self, item: ArticleItem, spider: Any = None) -> ArticleItem:
         item.is_enforcement, item.reasons, item.cases = await self.store.workers.call(
-            workers.classify_article, item.title, item.text)
+            workers.classify_article, item.title, item.text, item.published_at)
         return item
 
 

@@ -98,7 +98,7 @@ def run_crawl(settings: Settings, source_ids: Sequence[str] | None = None, *, pr
     overrides.update(scrapy_overrides or {})
     scrapy_conf = scrapy_settings(settings, browser=browser, **overrides)
     pool = WorkerPool(scrapy_conf.getint("REGWATCH_PROCESS_WORKERS"), settings.database_url,
-                      scrapy_conf.getlist("REGWATCH_ALERT_SUBSCRIPTIONS"))
+                      scrapy_conf.getlist("REGWATCH_ALERT_SUBSCRIPTIONS"), scrapy_conf.get("REGWATCH_RULES_DIR"))
     scrapy_conf.set("REGWATCH_WORKER_POOL", pool, priority="cmdline")
     _configure_logging(level, tracebacks=verbosity >= 2)
     process = CrawlerProcess(scrapy_conf)

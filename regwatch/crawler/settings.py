@@ -56,6 +56,7 @@ EXTENSIONS = {
 # regwatch's own keys (from config).
 REGWATCH_DATABASE_URL = None            # database_url
 REGWATCH_SOURCES_FILE = None            # sources_file
+REGWATCH_RULES_DIR = None               # rules_dir: the classifier's rules (None: the bundled ones)
 REGWATCH_WINDOW_DAYS = 30               # crawl.window_days: older articles are not fetched
 REGWATCH_MAX_LIST_PAGES = 5             # crawl.max_list_pages
 REGWATCH_MAX_ITEMS_PER_PAGE = 200       # crawl.max_items_per_page: entries looked at per list / feed page
@@ -96,6 +97,7 @@ def scrapy_settings(settings: Any = None, *, browser: bool = False, **overrides:
         "DOWNLOAD_WARNSIZE": min(rw.crawl.max_page_bytes, DOWNLOAD_WARNSIZE),
         "REGWATCH_DATABASE_URL": rw.database_url,
         "REGWATCH_SOURCES_FILE": str(rw.sources_file),
+        "REGWATCH_RULES_DIR": str(rw.rules_dir) if rw.rules_dir else None,
         "REGWATCH_WINDOW_DAYS": rw.crawl.window_days,
         "REGWATCH_MAX_LIST_PAGES": rw.crawl.max_list_pages,
         "REGWATCH_ALERT_SUBSCRIPTIONS": list(rw.alerts.subscriptions) if rw.alerts.enabled else [],

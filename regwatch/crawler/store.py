@@ -56,7 +56,8 @@ class CrawlStore:
         ensure_schema_current(engine)  # fail before crawling on a missing or outdated schema
         subscriptions = settings.getlist("REGWATCH_ALERT_SUBSCRIPTIONS")
         shared = settings.get("REGWATCH_WORKER_POOL")
-        pool = shared if shared is not None else WorkerPool(settings.getint("REGWATCH_PROCESS_WORKERS"), url, subscriptions)
+        pool = shared if shared is not None else WorkerPool(settings.getint("REGWATCH_PROCESS_WORKERS"), url, subscriptions,
+                                                            settings.get("REGWATCH_RULES_DIR"))
         store = cls(engine, pool, owns_pool=shared is None,
                     max_attempts=settings.getint("REGWATCH_RETRY_ATTEMPTS", 8),
                     backoff=timedelta(seconds=settings.getfloat("REGWATCH_RETRY_BACKOFF", 600)),

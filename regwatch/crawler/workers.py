@@ -26,10 +26,18 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
+from regwatch.clock import BEIJING
 from regwatch.config.alerts import Subscription
-from regwatch.crawler.extraction import ArticleExtractor, ExtractedArticle, PageSelectors, decode_html
+from regwatch.crawler.extraction import (
+    ArticleExtractor,
+    ExtractedArticle,
+    PageSelectors,
+    decode_html,
+)
 from regwatch.storage.repository import ArticleRecord, ArticleStore, SaveResult
 
 T = TypeVar("T")
@@ -40,6 +48,7 @@ _WATCHDOG_SECONDS = 1.0
 _extractor: ArticleExtractor | None = None
 _classifier: Any = None
 _store: ArticleStore | None = None
+_rules_dir: str | None = None
 
 
 class WorkerPool:
@@ -49,12 +58,15 @@ class WorkerPool:
     also writes the alert deliveries new cases owe to ``subscriptions``.
     """
 
-    def __init__(self, workers: int, database_url: str | None = None, subscriptions: Sequence[Subscription] = ()):
+    def __init__(self, workers: int, database_url: str | None = None, subscriptions: Sequence[Subscription] = (),
+                 rules_dir: str | None = None):
+        global _rules_dir
+        _rules_dir = rules_dir  # for calls run in this process
         self._pool: ProcessPoolExecutor | None = None
         if workers > 0:
             self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                              initializer=_init_worker,
-                                             initargs=(os.getpid(), database_url, list(subscriptions)))
+                                             initargs=(os.getpid(), database_url, list(subscriptions), rules_dir))
             for _ in range(workers):  # spawn (and load jieba) now, while Scrapy starts up
                 self._pool.submit(_warm_up)
 
@@ -63,13 +75,15 @@ class WorkerPool:
 
         If a worker process dies (killed, out of memory), the crawl carries on in-process.
         """
-        if self._pool is not None:
+        pool = self._pool
+        if pool is not None:
             try:
-                return await asyncio.wrap_future(self._pool.submit(fn, *args))
+                return await asyncio.wrap_future(pool.submit(fn, *args))
             except BrokenProcessPool:
-                logger.warning("the worker process died; continuing in-process")
-                self._pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = None
+                if self._pool is pool:  # the first call to see it says so; concurrent ones just go on
+                    logger.warning("the worker process died; continuing in-process")
+                    self._pool = None
+                    pool.shutdown(wait=False, cancel_futures=True)
         return await in_process() if in_process is not None else fn(*args)
 
     def close(self) -> None:
@@ -82,9 +96,11 @@ class WorkerPool:
         return self
 
 
-def _init_worker(parent_pid: int, database_url: str | None, subscriptions: list[Subscription]) -> None:
+def _init_worker(parent_pid: int, database_url: str | None, subscriptions: list[Subscription],
+                 rules_dir: str | None) -> None:
     """Tie this worker's life to the crawl process, open its database engine, load the extractor and the classifier."""
-    global _store
+    global _store, _rules_dir
+    _rules_dir = rules_dir
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -113,7 +129,7 @@ def _warm_up() -> None:
     if _classifier is None:
         from regwatch.classifiers import EnforcementClassifier
 
-        _classifier = EnforcementClassifier()
+        _classifier = EnforcementClassifier(Path(_rules_dir) if _rules_dir else None)
 
 
 def extract_page(body: bytes, content_type: str | None, url: str, selectors: dict[str, str | None],
@@ -126,10 +142,10 @@ def extract_page(body: bytes, content_type: str | None, url: str, selectors: dic
     return encoding, found
 
 
-def classify_article(title: str, text: str) -> tuple[bool, list[str], list[dict[str, Any]]]:
-    """(is enforcement, reasons, case cards as dicts)."""
+def classify_article(title: str, text: str, published: datetime | None = None) -> tuple[bool, list[str], list[dict[str, Any]]]:
+    """(is enforcement, reasons, case cards as dicts); ``published`` dates cases whose text names no year."""
     _warm_up()
-    result = _classifier.classify(title, text)
+    result = _classifier.classify(title, text, published=published.astimezone(BEIJING).date() if published else None)
     return result.is_enforcement, list(result.reasons), [card.to_dict() for card in result.cases]
 
 
