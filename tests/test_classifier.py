@@ -133,6 +133,9 @@ def test_reasons_name_the_evidence(clf):
     ("四川省通信管理局约谈某APP运营者。", "通信管理", "四川"),
     ("某地市场监督管理局对某商户作出罚款2000元的处罚。", "市场监管", None),
     ("青岛市人民检察院对被告人王某提起公诉。", "检察院", "山东"),
+    ("天柱县公安局对某营业厅予以警告处罚。", "公安", "贵州"),  # county name (counties.yaml)
+    ("赤壁警方对两家网吧予以警告。", "公安", "湖北"),  # short county name next to an actor
+    ("某地公安机关对凤凰网吧予以警告。", "公安", None),  # 凤凰 alone is a word, not 凤凰县
 ])
 def test_authority_and_province(clf, text, authority, province):
     case = clf.classify("", text).cases[0]

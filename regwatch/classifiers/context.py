@@ -105,15 +105,17 @@ class AuthorityFinder:
 
 
 class ProvinceFinder:
-    """Province from the first province, city or district name (Aho-Corasick over aliases)."""
+    """Province from the first province, city or county name (Aho-Corasick over aliases)."""
 
     def __init__(self, rules: Rules) -> None:
         self.automaton = ahocorasick.Automaton()
-        for province, aliases in require(rules, "provinces", "provinces", dict).items():
-            if not isinstance(aliases, list):
-                raise RulesError(str(rules.directory / "provinces.yaml"), f"provinces.{province}", "expected a list")
-            for alias in aliases:
-                self.automaton.add_word(str(alias), (len(str(alias)), str(province)))
+        for name in ("provinces", "counties"):
+            for province, aliases in require(rules, name, name, dict).items():
+                if not isinstance(aliases, list):
+                    raise RulesError(str(rules.directory / f"{name}.yaml"), f"{name}.{province}", "expected a list")
+                for alias in aliases:
+                    if str(alias) not in self.automaton:  # provinces.yaml wins over counties.yaml
+                        self.automaton.add_word(str(alias), (len(str(alias)), str(province)))
         self.automaton.make_automaton()
 
     def find(self, text: str) -> str | None:
