@@ -122,6 +122,12 @@ def test_a_roundup_sentence_does_not_hide_a_real_case(clf):
     assert result.is_enforcement and len(result.cases) == 1 and result.cases[0].fine_org_yuan == 100_000
 
 
+def test_a_case_naming_no_body_takes_the_authority_of_the_case_before(clf):
+    text = ("一、某银行重庆分行未经同意查询个人信用信息，被人民银行重庆营业管理部罚款33万元。\n"
+            "二、某银行北京支行违反《征信业管理条例》第十八条的规定，被罚款5万元。")
+    assert [c.authority for c in clf.classify("", text).cases] == ["金融监管", "金融监管"]
+
+
 def test_reasons_name_the_evidence(clf):
     result = clf.classify("", "某区网信办对属地某科技公司予以警告。")
     assert result.is_enforcement and any("警告" in r for r in result.reasons)

@@ -113,8 +113,11 @@ class EnforcementClassifier:
                 continue
             reasons.extend(evidence[:2])
             year = self.editions.case_year(segment.text, published)
-            cases.append(self._case(title if not multi else "", segment.text, segment.lead + "\n" + title,
-                                    len(cases), year))
+            card = self._case(title if not multi else "", segment.text, segment.lead + "\n" + title, len(cases), year)
+            if card.authority is None and cases:  # a round-up names the acting body once for a run of cases
+                card.authority = cases[-1].authority
+                card.fingerprint = self._fingerprint(card, segment.text)
+            cases.append(card)
         if cases and self.detector.is_foreign(title + "\n" + text) and not self.authorities.first(title + "\n" + text):
             cases, reasons = [], ["foreign regulator and no Chinese authority"] + reasons
         if not cases:
