@@ -128,6 +128,14 @@ def test_a_case_naming_no_body_takes_the_authority_of_the_case_before(clf):
     assert [c.authority for c in clf.classify("", text).cases] == ["金融监管", "金融监管"]
 
 
+@pytest.mark.parametrize("text, penalty", [
+    ("2023年5月，某县公安局对违法嫌疑人王某依法刑拘。", "刑事处罚"),
+    ("2023年5月，某网吧违规经营，被某县公安局责令停止联网。", "暂停业务"),
+])
+def test_penalty_words(clf, text, penalty):
+    assert penalty in clf.classify("", text).cases[0].penalties
+
+
 def test_reasons_name_the_evidence(clf):
     result = clf.classify("", "某区网信办对属地某科技公司予以警告。")
     assert result.is_enforcement and any("警告" in r for r in result.reasons)
