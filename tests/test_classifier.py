@@ -150,6 +150,8 @@ def test_reasons_name_the_evidence(clf):
     ("天柱县公安局对某营业厅予以警告处罚。", "公安", "贵州"),  # county name (counties.yaml)
     ("赤壁警方对两家网吧予以警告。", "公安", "湖北"),  # short county name next to an actor
     ("某地公安机关对凤凰网吧予以警告。", "公安", None),  # 凤凰 alone is a word, not 凤凰县
+    # the place of the unit that decided, not the first place named
+    ("2023年6月，犯罪嫌疑人张某在广东深圳出售公民个人信息，被成都市公安局高新分局依法刑事拘留。", "公安", "四川"),
 ])
 def test_authority_and_province(clf, text, authority, province):
     case = clf.classify("", text).cases[0]

@@ -165,7 +165,8 @@ class EnforcementClassifier:
             responsibility=responsibility,
             domain=domain,
             authority=self.authorities.find(self.detector.without_totals(text)) or self.authorities.find(context),
-            province=self.provinces.find(text) or self.provinces.find(context),
+            province=(self.provinces.find(self.authorities.unit_prefix(text)) or self.provinces.find(text)
+                      or self.provinces.find(context)),
             penalties=penalties,
             fine_org_yuan=fines.org_yuan,
             fine_person_yuan=fines.person_yuan,

@@ -8,6 +8,8 @@ import ahocorasick
 from .rules import Rules, RulesError, check_vocabulary, compile_regex, require
 
 SENTENCE = re.compile(r"[^。！？!?；;\n]+")
+CLAUSE_BREAK = re.compile(r"[，,、：:（）()“”]")
+UNIT_PREFIX = 12  # characters before an authority word that may name its place
 
 
 def alternation(rules: Rules, name: str, key: str) -> re.Pattern[str]:
@@ -102,6 +104,17 @@ class AuthorityFinder:
             if found:
                 return found
         return self.first(text)
+
+    def unit_prefix(self, text: str) -> str:
+        """The words before the authority that decided, up to the clause start ("天柱县" of
+        "天柱县公安局根据…"): where the acting unit names its place."""
+        decisions = [m.group() for m in SENTENCE.finditer(text) if self.decision.search(m.group())]
+        for sentence in reversed(decisions):
+            starts = [m.start() for _, pattern in self.authorities for m in [pattern.search(sentence)] if m]
+            if starts:
+                head = sentence[max(0, min(starts) - UNIT_PREFIX):min(starts)]
+                return CLAUSE_BREAK.split(head)[-1]
+        return ""
 
 
 class ProvinceFinder:
