@@ -136,6 +136,10 @@ def test_penalty_words(clf, text, penalty):
     assert penalty in clf.classify("", text).cases[0].penalties
 
 
+def test_a_federal_agency_named_without_its_country_is_foreign(clf):
+    assert not clf.classify("", "联邦通信委员会执法局表示，某运营商未能保护用户信息，对其处以罚款并达成和解。").is_enforcement
+
+
 def test_reasons_name_the_evidence(clf):
     result = clf.classify("", "某区网信办对属地某科技公司予以警告。")
     assert result.is_enforcement and any("警告" in r for r in result.reasons)
