@@ -122,6 +122,24 @@ def test_a_roundup_sentence_does_not_hide_a_real_case(clf):
     assert result.is_enforcement and len(result.cases) == 1 and result.cases[0].fine_org_yuan == 100_000
 
 
+def test_a_case_naming_no_body_takes_the_authority_of_the_case_before(clf):
+    text = ("一、某银行重庆分行未经同意查询个人信用信息，被人民银行重庆营业管理部罚款33万元。\n"
+            "二、某银行北京支行违反《征信业管理条例》第十八条的规定，被罚款5万元。")
+    assert [c.authority for c in clf.classify("", text).cases] == ["金融监管", "金融监管"]
+
+
+@pytest.mark.parametrize("text, penalty", [
+    ("2023年5月，某县公安局对违法嫌疑人王某依法刑拘。", "刑事处罚"),
+    ("2023年5月，某网吧违规经营，被某县公安局责令停止联网。", "暂停业务"),
+])
+def test_penalty_words(clf, text, penalty):
+    assert penalty in clf.classify("", text).cases[0].penalties
+
+
+def test_a_federal_agency_named_without_its_country_is_foreign(clf):
+    assert not clf.classify("", "联邦通信委员会执法局表示，某运营商未能保护用户信息，对其处以罚款并达成和解。").is_enforcement
+
+
 def test_reasons_name_the_evidence(clf):
     result = clf.classify("", "某区网信办对属地某科技公司予以警告。")
     assert result.is_enforcement and any("警告" in r for r in result.reasons)
@@ -133,6 +151,11 @@ def test_reasons_name_the_evidence(clf):
     ("四川省通信管理局约谈某APP运营者。", "通信管理", "四川"),
     ("某地市场监督管理局对某商户作出罚款2000元的处罚。", "市场监管", None),
     ("青岛市人民检察院对被告人王某提起公诉。", "检察院", "山东"),
+    ("天柱县公安局对某营业厅予以警告处罚。", "公安", "贵州"),  # county name (counties.yaml)
+    ("赤壁警方对两家网吧予以警告。", "公安", "湖北"),  # short county name next to an actor
+    ("某地公安机关对凤凰网吧予以警告。", "公安", None),  # 凤凰 alone is a word, not 凤凰县
+    # the place of the unit that decided, not the first place named
+    ("2023年6月，犯罪嫌疑人张某在广东深圳出售公民个人信息，被成都市公安局高新分局依法刑事拘留。", "公安", "四川"),
 ])
 def test_authority_and_province(clf, text, authority, province):
     case = clf.classify("", text).cases[0]

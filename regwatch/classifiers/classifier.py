@@ -113,8 +113,11 @@ class EnforcementClassifier:
                 continue
             reasons.extend(evidence[:2])
             year = self.editions.case_year(segment.text, published)
-            cases.append(self._case(title if not multi else "", segment.text, segment.lead + "\n" + title,
-                                    len(cases), year))
+            card = self._case(title if not multi else "", segment.text, segment.lead + "\n" + title, len(cases), year)
+            if card.authority is None and cases:  # a round-up names the acting body once for a run of cases
+                card.authority = cases[-1].authority
+                card.fingerprint = self._fingerprint(card, segment.text)
+            cases.append(card)
         if cases and self.detector.is_foreign(title + "\n" + text) and not self.authorities.first(title + "\n" + text):
             cases, reasons = [], ["foreign regulator and no Chinese authority"] + reasons
         if not cases:
@@ -162,7 +165,8 @@ class EnforcementClassifier:
             responsibility=responsibility,
             domain=domain,
             authority=self.authorities.find(self.detector.without_totals(text)) or self.authorities.find(context),
-            province=self.provinces.find(text) or self.provinces.find(context),
+            province=(self.provinces.find(self.authorities.unit_prefix(text)) or self.provinces.find(text)
+                      or self.provinces.find(context)),
             penalties=penalties,
             fine_org_yuan=fines.org_yuan,
             fine_person_yuan=fines.person_yuan,

@@ -8,6 +8,8 @@ import ahocorasick
 from .rules import Rules, RulesError, check_vocabulary, compile_regex, require
 
 SENTENCE = re.compile(r"[^。！？!?；;\n]+")
+CLAUSE_BREAK = re.compile(r"[，,、：:（）()“”]")
+UNIT_PREFIX = 12  # characters before an authority word that may name its place
 
 
 def alternation(rules: Rules, name: str, key: str) -> re.Pattern[str]:
@@ -103,17 +105,30 @@ class AuthorityFinder:
                 return found
         return self.first(text)
 
+    def unit_prefix(self, text: str) -> str:
+        """The words before the authority that decided, up to the clause start ("天柱县" of
+        "天柱县公安局根据…"): where the acting unit names its place."""
+        decisions = [m.group() for m in SENTENCE.finditer(text) if self.decision.search(m.group())]
+        for sentence in reversed(decisions):
+            starts = [m.start() for _, pattern in self.authorities for m in [pattern.search(sentence)] if m]
+            if starts:
+                head = sentence[max(0, min(starts) - UNIT_PREFIX):min(starts)]
+                return CLAUSE_BREAK.split(head)[-1]
+        return ""
+
 
 class ProvinceFinder:
-    """Province from the first province, city or district name (Aho-Corasick over aliases)."""
+    """Province from the first province, city or county name (Aho-Corasick over aliases)."""
 
     def __init__(self, rules: Rules) -> None:
         self.automaton = ahocorasick.Automaton()
-        for province, aliases in require(rules, "provinces", "provinces", dict).items():
-            if not isinstance(aliases, list):
-                raise RulesError(str(rules.directory / "provinces.yaml"), f"provinces.{province}", "expected a list")
-            for alias in aliases:
-                self.automaton.add_word(str(alias), (len(str(alias)), str(province)))
+        for name in ("provinces", "counties"):
+            for province, aliases in require(rules, name, name, dict).items():
+                if not isinstance(aliases, list):
+                    raise RulesError(str(rules.directory / f"{name}.yaml"), f"{name}.{province}", "expected a list")
+                for alias in aliases:
+                    if str(alias) not in self.automaton:  # provinces.yaml wins over counties.yaml
+                        self.automaton.add_word(str(alias), (len(str(alias)), str(province)))
         self.automaton.make_automaton()
 
     def find(self, text: str) -> str | None:

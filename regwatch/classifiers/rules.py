@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-RULE_FILES = ("vocabulary", "lexicon", "enforcement", "splitting", "statutes", "authority", "provinces", "penalties", "labels",
+RULE_FILES = ("vocabulary", "lexicon", "enforcement", "splitting", "statutes", "authority", "provinces", "counties", "penalties", "labels",
               "editions")
 
 
