@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from regwatch import clock
 from regwatch.storage.models import CrawlRun, DaemonLock, Delivery, JobResult, ScheduledJob
+from regwatch.storage.repository import process_alive
 
 LOCK_NAME = "daemon"
 MAX_MESSAGE_CHARS = 2000
@@ -26,16 +27,6 @@ class LockHeld(Exception):
         super().__init__(f"another regwatch daemon holds this database: pid {holder.pid} on {holder.host}, "
                          f"running since {clock.to_local(holder.started_at):%Y-%m-%d %H:%M:%S}, "
                          f"last heartbeat {clock.to_local(holder.heartbeat_at):%H:%M:%S} ({clock.zone_label()})")
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class DaemonLease:
@@ -57,7 +48,7 @@ class DaemonLease:
         if now - clock.as_utc(row.heartbeat_at) > self.stale_after:
             return True
         if row.host == self.host:
-            return row.pid == self.pid or not _pid_alive(row.pid)
+            return row.pid == self.pid or not process_alive(row.pid)
         return False
 
     def acquire(self) -> None:

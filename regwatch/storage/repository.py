@@ -386,7 +386,7 @@ class CrawlRunLog:
             runs = s.execute(select(CrawlRun.id, CrawlRun.host, CrawlRun.pid, CrawlRun.started_at)
                              .where(CrawlRun.status == "running")).all()
             dead = [r.id for r in runs
-                    if (r.host == host and not _alive(r.pid))
+                    if (r.host == host and not process_alive(r.pid))
                     or (r.host != host and clock.as_utc(r.started_at) < now - STALE_RUN_AFTER)]
             if dead:
                 s.execute(update(CrawlRun).where(CrawlRun.id.in_(dead), CrawlRun.status == "running").values(
@@ -448,7 +448,8 @@ class CrawlRunLog:
         return SourceHealth(source_id, runs[0] if runs else None, warnings)
 
 
-def _alive(pid: int | None) -> bool:
+def process_alive(pid: int | None) -> bool:
+    """Whether a process with this pid runs on this host."""
     if not pid:
         return False
     try:
