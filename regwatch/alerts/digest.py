@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from regwatch import clock
 from regwatch.alerts.render import AlertView, case_views
+from regwatch.storage.db import writer
 from regwatch.storage.models import Case, Delivery
 from regwatch.storage.outbox import SENT, committed_case_watermark
 
@@ -56,7 +57,7 @@ def write_digest_files(engine: Engine, out_dir: Path) -> list[Path]:
     files = [out_dir / f"{stem}.html", out_dir / f"{stem}.txt"]
     _write_atomic(files[0], view.render_html())
     _write_atomic(files[1], view.render_text())
-    with Session(engine) as s, s.begin():
+    with Session(writer(engine)) as s, s.begin():
         s.add(Delivery(idempotency_key=f"{FOLDER_CHANNEL}:{stem}", subscription="local", channel=FOLDER_CHANNEL,
                        digest_key=stem, covers_until=until, after_case_id=after, through_case_id=ids[-1],
                        state=SENT, attempts=1, sent_at=until))

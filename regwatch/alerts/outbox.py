@@ -25,6 +25,7 @@ from regwatch import clock
 from regwatch.alerts.channels import DeliveryError, sender_for
 from regwatch.alerts.render import AlertView, case_views
 from regwatch.config.alerts import AlertSettings, Subscription, mask
+from regwatch.storage.db import writer
 from regwatch.storage.models import Article, Case, Delivery
 from regwatch.storage.outbox import (
     CANCELLED,
@@ -112,7 +113,7 @@ class DeliveryOutbox:
 
     def _claim(self) -> int | None:
         """Claim the oldest due delivery (compare-and-set, safe with concurrent senders); its id."""
-        with Session(self.engine) as s, s.begin():
+        with Session(writer(self.engine)) as s, s.begin():
             now = clock.now()
             for d in self._due(s):
                 if d.state == SENDING and d.lease_until is not None and clock.as_utc(d.lease_until) > now \
@@ -128,12 +129,12 @@ class DeliveryOutbox:
         return None
 
     def _progress(self, delivery_id: int, parts_sent: int) -> None:
-        with Session(self.engine) as s, s.begin():
+        with Session(writer(self.engine)) as s, s.begin():
             s.execute(update(Delivery).where(Delivery.id == delivery_id).values(parts_sent=parts_sent)
                       .execution_options(synchronize_session=False))
 
     def _finish(self, delivery_id: int, **values: object) -> None:
-        with Session(self.engine) as s, s.begin():
+        with Session(writer(self.engine)) as s, s.begin():
             s.execute(update(Delivery).where(Delivery.id == delivery_id)
                       .values(lease_owner=None, lease_until=None, **values).execution_options(synchronize_session=False))
 
@@ -231,7 +232,7 @@ class DeliveryOutbox:
         for sub in self.alerts.subscriptions:
             if sub.mode != mode:
                 continue
-            with Session(self.engine) as s, s.begin():
+            with Session(writer(self.engine)) as s, s.begin():
                 now = clock.now()
                 last = s.execute(select(func.max(Delivery.through_case_id), func.max(Delivery.created_at))
                                  .where(Delivery.subscription == sub.name, Delivery.through_case_id.is_not(None))).one()

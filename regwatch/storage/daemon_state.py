@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from regwatch import clock
+from regwatch.storage.db import writer
 from regwatch.storage.models import CrawlRun, DaemonLock, Delivery, JobResult, ScheduledJob
 from regwatch.storage.repository import process_alive
 
@@ -55,7 +56,7 @@ class DaemonLease:
         """Take the lock or raise LockHeld naming the holder."""
         now = clock.now()
         mine = {"pid": self.pid, "host": self.host, "started_at": now, "heartbeat_at": now}
-        with Session(self.engine) as s:
+        with Session(writer(self.engine)) as s:
             row = s.get(DaemonLock, LOCK_NAME)
             if row is None:
                 s.add(DaemonLock(name=LOCK_NAME, **mine))
@@ -77,13 +78,13 @@ class DaemonLease:
 
     def heartbeat(self) -> bool:
         """Refresh the heartbeat; False when the lock is no longer ours."""
-        with Session(self.engine) as s, s.begin():
+        with Session(writer(self.engine)) as s, s.begin():
             return s.execute(update(DaemonLock).where(
                 DaemonLock.name == LOCK_NAME, DaemonLock.pid == self.pid, DaemonLock.host == self.host)
                 .values(heartbeat_at=clock.now())).rowcount == 1
 
     def release(self) -> None:
-        with Session(self.engine) as s, s.begin():
+        with Session(writer(self.engine)) as s, s.begin():
             s.execute(delete(DaemonLock).where(DaemonLock.name == LOCK_NAME, DaemonLock.pid == self.pid,
                                                DaemonLock.host == self.host))
 
@@ -104,7 +105,7 @@ class JobResultLog:
         self.engine = engine
 
     def started(self, job_id: str) -> None:
-        with Session(self.engine) as s, s.begin():
+        with Session(writer(self.engine)) as s, s.begin():
             row = s.get(JobResult, job_id)
             if row is None:
                 s.add(JobResult(job_id=job_id, started_at=clock.now(), status="running", message="", runs=0, failures=0))
@@ -112,7 +113,7 @@ class JobResultLog:
                 row.started_at = clock.now()  # status and message stay those of the last finished run
 
     def finished(self, job_id: str, status: str, message: str = "", *, failed: bool = False) -> None:
-        with Session(self.engine) as s, s.begin():
+        with Session(writer(self.engine)) as s, s.begin():
             row = s.get(JobResult, job_id)
             if row is None:
                 row = JobResult(job_id=job_id, started_at=clock.now(), runs=0, failures=0)

@@ -92,13 +92,14 @@ def deliveries_cmd(app, only_failed: bool, retry_id: int | None, limit: int) -> 
 
     from regwatch import clock
     from regwatch.config.alerts import mask
+    from regwatch.storage.db import writer
     from regwatch.storage.models import Delivery
     from regwatch.storage.outbox import FAILED, PENDING
 
     engine = app.engine()
     secrets = app.settings.alerts.secrets()
     if retry_id is not None:
-        with Session(engine) as s, s.begin():
+        with Session(writer(engine)) as s, s.begin():
             d = s.get(Delivery, retry_id)
             if d is None:
                 click.echo(f"error: no delivery {retry_id}", err=True)
