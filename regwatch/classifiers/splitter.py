@@ -90,7 +90,7 @@ class _Run:
                              f"{sum(decided)} with a decision")
             if sum(decided) == 0:
                 continue
-            titled = [not d and self.splitter.titled(self.lines, item) for d, item in zip(decided, items)]
+            titled = [not d and self.named_case(family, item, sum(decided)) for d, item in zip(decided, items)]
             if any(titled):
                 self.note(depth, f"items named as cases without a decision: {[i[0] + 1 for i, t in zip(items, titled) if t]}")
                 decided = [d or t for d, t in zip(decided, titled)]
@@ -112,7 +112,7 @@ class _Run:
         cases: list[Span] = []
         for item, has_decision in zip(items, decided):
             head = self.lines[item[0]].text
-            if cases and self.splitter.continues_item(head):
+            if cases and self.continues(item, cases[-1]):
                 self.note(depth, f"item at line {item[0] + 1} continues the case before: {head[:30]}")
                 cases[-1] = (cases[-1][0], item[1])
             elif has_decision:
@@ -126,6 +126,27 @@ class _Run:
             else:
                 self.note(depth, f"no decision, dropped: item at line {item[0] + 1}: {head[:30]}")
         return cases if len(cases) >= self.splitter.min_markers else None
+
+    def named_case(self, family: str, item: Span, decided: int) -> bool:
+        """An item without a decision that is a case of its level all the same: its marker or its
+        title names a case, or, in a numbered list where two or more items hold a decision, it names a
+        party (a parallel item cut short; heading lines are too loose a level for that)."""
+        if family in self.splitter.case_naming or self.splitter.titled(self.lines, item):
+            return True
+        return family != HEADING and decided >= 2 and bool(self.splitter.parties(self.text(item)))
+
+    def continues(self, item: Span, case: Span) -> bool:
+        """Whether a list item continues the case before: its heading names a part of a case, or it
+        refers back (该公司…, 经查…) and names no party the case before did not (never for items whose
+        marker names a case)."""
+        line = self.lines[item[0]]
+        body = self.splitter.body(line.text)
+        if self.splitter.case_parts.match(body):
+            return True
+        if line.family in self.splitter.case_naming or not self.splitter.continuation.match(body):
+            return False
+        before = self.splitter.parties(self.text(case))
+        return all(any(p in q or q in p for q in before) for p in self.splitter.parties(self.text(item)))
 
     def paragraphs(self, span: Span, depth: int) -> list[Span] | None:
         """Cases of unnumbered text: after a case whose decisions named its party, a paragraph with a decision
@@ -177,9 +198,14 @@ class CaseSplitter:
         self.max_depth: int = require(rules, "splitting", "max_depth", int)
         prefix = require(rules, "splitting", "marker_prefix", str)
         self.markers: list[tuple[str, re.Pattern[str]]] = []
+        self.case_naming: set[str] = set()  # families whose marker names a case (案例二, 第二起)
         for i, item in enumerate(require(rules, "splitting", "markers", list)):
             if not isinstance(item, dict) or not {"name", "pattern"} <= item.keys():
                 raise RulesError(str(rules.directory / "splitting.yaml"), f"markers[{i}]", "needs name and pattern")
+            if item.get("names_case", False) not in (True, False):
+                raise RulesError(str(rules.directory / "splitting.yaml"), f"markers[{i}].names_case", "must be true or false")
+            if item.get("names_case"):
+                self.case_naming.add(str(item["name"]))
             self.markers.append((str(item["name"]),
                                  compile_regex(rules, "splitting", f"markers[{i}]", prefix + item["pattern"])))
         # one pass per line: the first family whose marker matches wins, as in the YAML order
@@ -231,6 +257,7 @@ class CaseSplitter:
         head = self.body(lines[item[0]].text)
         if not head and item[0] + 1 < item[1]:
             head = lines[item[0] + 1].text
+        head = re.split(r"[。！？；]", head, maxsplit=1)[0]  # a title may run on into the item's text
         return bool(head) and len(head) <= 40 and bool(self.case_title.search(head))
 
     def body(self, line: str) -> str:
@@ -240,11 +267,6 @@ class CaseSplitter:
             if m:
                 return line[m.end():].lstrip("：:、.． \t\u3000*】]")
         return line
-
-    def continues_item(self, head: str) -> bool:
-        """An item whose heading names a part of a case, or whose text refers back."""
-        body = self.body(head)
-        return bool(self.case_parts.match(body) or self.continuation.match(body))
 
     def parties(self, text: str) -> set[str]:
         return {m.group() for m in self.party.finditer(text)}
