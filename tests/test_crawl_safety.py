@@ -32,7 +32,8 @@ NOW = "2026-11-27T12:00:00+08:00"
 EXPECTED = yaml.safe_load((DEMO_DIR / "expected.yaml").read_text(encoding="utf-8"))
 DEMO_SOURCES = ["secrss", "cac-wxfb", "sh-wxsh", "wx-wangxinzhongguo", "wx-xianwangjing"]  # mps is blocked by design
 #: Delays (s) after which a crawl is killed: before the spiders open, while lists and articles load, near the end.
-KILL_DELAYS = [0.3, 0.8, 1.3, 1.8, 2.3, 2.8, 3.3, 4.0, 5.0]
+#: When to kill a crawl, as fractions of how long a whole crawl takes on this machine (measured first).
+KILL_POINTS = [0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85]
 
 
 def regwatch(config: Path, *args: str, now: str = NOW, mark: str = "") -> subprocess.CompletedProcess[str]:
@@ -110,7 +111,14 @@ def test_kill_9_at_any_moment_loses_nothing(tmp_path, demo_server):
     """kill -9 of `regwatch crawl` at many points, then a normal crawl: nothing lost, no process left."""
     kills = lost = leftovers = 0
     at_kill: list[int] = []  # articles stored when the crawl was killed
-    for delay in KILL_DELAYS:
+    timing = tmp_path / "timing"
+    timing.mkdir()
+    started = time.monotonic()
+    whole = regwatch(write_config(timing, write_demo_sources(demo_server.base_url, timing / "sources.yaml")),
+                     "crawl", "-q", *sum((["--source", s] for s in DEMO_SOURCES), []))
+    assert whole.returncode == 0, whole.stdout + whole.stderr
+    duration = time.monotonic() - started
+    for delay in [round(duration * point, 2) for point in KILL_POINTS]:
         work = tmp_path / f"kill-{delay}"
         work.mkdir()
         config = write_config(work, write_demo_sources(demo_server.base_url, work / "sources.yaml"))
@@ -138,8 +146,10 @@ def test_kill_9_at_any_moment_loses_nothing(tmp_path, demo_server):
             statuses = [r.status for r in s.scalars(select(CrawlRun).order_by(CrawlRun.id))]
         assert "running" not in statuses
         engine.dispose()
-    print(f"kills tried {kills}, articles lost {lost}, processes left behind {leftovers}; stored at each kill: {at_kill}")
-    assert kills >= len(KILL_DELAYS) - 2, "the crawl ended before most kills: make the delays shorter"
+    print(f"whole crawl {duration:.1f}s; kills tried {kills}, articles lost {lost}, processes left behind {leftovers}; "
+          f"stored at each kill: {at_kill}")
+    assert kills >= len(KILL_POINTS) - 2, "the crawl ended before most kills: the kill points are too late"
+    assert max(at_kill) > 0, "no kill came after the first article was stored: the kill points are too early"
     assert lost == 0 and leftovers == 0
 
 
