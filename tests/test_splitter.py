@@ -190,3 +190,71 @@ def test_campaign_totals_give_no_penalties_to_the_case(clf):
             "其中，针对某资讯平台多次传播违法信息的问题，市网信办依法约谈该平台负责人，责令其限期整改。")
     case = clf.classify("", text).cases[0]
     assert set(case.penalties) == {"约谈", "责令改正"}
+
+
+def test_items_whose_marker_names_a_case_are_never_merged(clf):
+    # each 案例N item opens with 经调查 (a word that otherwise continues the case before)
+    text = ("某县网信办通报两起典型案例：\n"
+            "案例一：经调查，某印刷有限公司网站长期无人维护，被植入赌博链接。县网信办依法对该公司给予警告。\n"
+            "案例二：经调查，某建材有限公司未落实网络安全保护义务，网站被篡改。县网信办依法对该公司给予警告。\n")
+    result = clf.classify("", text)
+    assert len(result.cases) == 2 and all(c.penalties == ["警告"] for c in result.cases)
+
+
+def test_referring_back_item_that_names_a_new_party_is_a_new_case(clf):
+    text = ("某市公安局网安支队公布执法情况：\n"
+            "1. 某物流有限公司系统存在高危漏洞，网安支队依法对该公司罚款一万元。\n"
+            "2. 经查，某口腔诊所预约系统未设访问控制，网安支队依法对该诊所给予警告。\n"
+            "3. 该诊所负责人表示将立即整改。\n")
+    result = clf.classify("", text)
+    assert [c.fine_org_yuan for c in result.cases] == [10000, None]
+
+
+def test_numbered_title_runs_on_into_the_item_text(clf):
+    # the second item is cut short before its decision; its first sentence names it as a case
+    text = ("现将近期查处的典型案例发布如下。\n"
+            "1.某省某电子商务有限公司数据泄露案。网信部门发现，该企业后台弱口令导致订单数据泄露，"
+            "属地网信办依法责令其改正，并予以警告。\n"
+            "2.某市某人力资源服务有限公司违法处理个人信息案。网信部门发现，该企业超范围收集求职者信息，")
+    result = clf.classify("", text)
+    assert len(result.cases) == 2 and sorted(result.cases[0].penalties) == ["警告", "责令改正"]
+
+
+def test_parallel_numbered_item_cut_short_counts_when_others_hold_decisions(clf):
+    text = ("典型案例\n"
+            "1、“快拍相册”APP未经同意收集通讯录，经某区公安分局调查，对运营企业处以警告。\n"
+            "2、“轻松记账”APP超范围收集位置信息，经某区公安分局调查，对运营企业处以警告。\n"
+            "3、“随心听书”APP未公开收集规则，经某区公安分局受案调查，依据有关规定，对运营企业处以行政")
+    assert len(clf.classify("", text).cases) == 3
+
+
+def test_court_article_told_under_part_headings_is_one_case(clf):
+    text = ("某区人民法院近日审结一起侵犯公民个人信息案。\n案情回顾\n"
+            "2024年3月起，王某某利用在物流公司任职的便利，导出客户面单信息出售给他人。\n"
+            "同年6月，王某某被公安机关抓获。\n法院审理\n"
+            "某区人民法院经审理认为，王某某的行为构成侵犯公民个人信息罪，判处有期徒刑一年，并处罚金五千元。\n")
+    result = clf.classify("", text)
+    assert len(result.cases) == 1 and result.cases[0].authority == "法院"
+
+
+def test_sentence_broken_over_lines_is_no_heading(clf):
+    text = ("为落实网络安全等级保护制度，\n某县公安局网安大队近日开展执法检查。\n案例一\n2024年4月，\n"
+            "网安大队检查发现某酒店上网服务系统未留存日志，依法对该酒店给予警告。\n案例二\n2024年5月，\n"
+            "网安大队检查发现某驾校报名网站存在漏洞，依法对该驾校给予警告。\n")
+    assert len(clf.classify("", text).cases) == 2
+
+
+@pytest.mark.parametrize("text", [
+    # a 裁量基准 announcement: conditions followed by their consequences
+    "省公安厅发布裁量基准。初次违反规定且未造成后果的，责令改正，给予警告；拒不改正的，对运营者处一万元以上五万元以下罚款。",
+    # a national total of people acted against
+    "2023年，全国检察机关共批准逮捕涉嫌侵犯公民个人信息犯罪嫌疑人6800余人，起诉1.1万余人。",
+])
+def test_provisions_and_counted_totals_are_no_case(clf, text):
+    assert not clf.classify("", text).is_enforcement
+
+
+def test_an_internet_cafe_penalised_without_the_penalty_named_is_a_case(clf):
+    text = "民警检查发现该网吧允许未出示身份证的顾客上网，依法对网吧进行了处罚。"
+    result = clf.classify("一网吧违规受罚", text)
+    assert result.is_enforcement and result.cases[0].authority == "公安"
