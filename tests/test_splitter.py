@@ -258,3 +258,24 @@ def test_an_internet_cafe_penalised_without_the_penalty_named_is_a_case(clf):
     text = "民警检查发现该网吧允许未出示身份证的顾客上网，依法对网吧进行了处罚。"
     result = clf.classify("一网吧违规受罚", text)
     assert result.is_enforcement and result.cases[0].authority == "公安"
+
+
+def test_decisions_on_an_unnamed_batch_of_units_are_no_case(clf):
+    text = ("专项行动以来，城关公安分局依法对一批未落实安全保护义务的网络运营单位作出处罚。"
+            "网安大队对经责令整改仍未落实的3家单位依法作出罚款处罚，对情节较轻的5家单位予以约谈。")
+    assert not clf.classify("", text).is_enforcement
+
+
+def test_decision_on_responsible_persons_of_an_unnamed_group_of_apps_stays_a_case(clf):
+    text = ("公安网安部门检查发现8款APP超范围收集个人信息。属地警方分别对涉事运营单位予以警告，"
+            "对部分直接负责的主管人员予以罚款处罚。")
+    assert clf.classify("", text).is_enforcement
+
+
+@pytest.mark.parametrize("text", [
+    "近日，某市公安局网安支队破获一起非法出售快递面单信息案，该团伙已被移送起诉。",
+    "近日，某省公安网安部门查明，周某某为博取流量编造“某地发生重大疫情”的谣言信息并在短视频平台发布。",
+    "网信部门给予某市家政服务行业协会行政警告处罚，责令其公众号暂停更新七日。",
+])
+def test_solved_cases_established_facts_and_associations_are_cases(clf, text):
+    assert clf.classify("", text).is_enforcement
