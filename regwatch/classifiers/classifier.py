@@ -155,7 +155,7 @@ class EnforcementClassifier:
         else:
             domain = "个人信息"
         fines = self.fines.extract(text)
-        penalties = self.penalties.find(self.detector.without_totals(text))
+        penalties = self.penalties.find(self.detector.decisions_only(text))
         card = CaseCard(
             industry=self.scorers["industry"].single(" ".join([title, *ORG_NAME.findall(text)[:3]]), text),
             subject=subject,

@@ -67,6 +67,12 @@ class EnforcementDetector:
             return text
         return "。".join(m.group() for m in SENTENCE.finditer(text) if not self.roundup.search(m.group()))
 
+    def decisions_only(self, text: str) -> str:
+        """The text without campaign totals and without provision or conditional wording (what a
+        law says may be imposed, what will be imposed if…): the sentences that can name a penalty."""
+        return "。".join(s for m in SENTENCE.finditer(text)
+                        if not self.roundup.search(s := m.group()) and not self.hypothetical.search(s))
+
     def counter_evidence(self, text: str) -> list[str]:
         """Reasons against: foreign regulators, campaign totals, policy news."""
         reasons = []
