@@ -162,3 +162,12 @@ def test_crawl_run_health_flags(engine, store):
     assert health.last_run.id == r3 and health.warnings[0].startswith("blocked")
     with pytest.raises(ValueError, match="unknown crawl status"):
         runs.finish(r3, pages_fetched=0, new_articles=0, skipped=0, errors=0, status="fine")
+
+
+def test_a_case_id_is_never_given_out_twice(engine, store):
+    """Case ids are the digest watermark: after the newest case is dropped, the next case gets a higher id
+    (SQLite by itself hands the id of a deleted last row out again)."""
+    first = store.save_article(article(), [card("a"), card("b")])
+    store.save_article(article(), [card("a")])  # drops the newest case, b
+    later = store.save_article(article(url="https://example.org/a/2"), [card("c", fine=7000, summary="另一起案件 " * 3)])
+    assert later.case_ids[0] > max(first.case_ids)

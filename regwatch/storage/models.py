@@ -139,6 +139,15 @@ class Case(CaseTaxonomyColumns, Base):
     reports: Mapped[list[CaseReport]] = relationship(back_populates="case", cascade="all, delete-orphan")
 
 
+class IdHighWater(Base):
+    """The highest id handed out per table. SQLite gives the id of a deleted last row out again;
+    case ids are the digest and alert watermarks, so on SQLite new cases take their ids from here."""
+
+    __tablename__ = "id_high_water"
+    table_name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer)
+
+
 class CaseReport(Base):
     """An article that reports a case: several outlets reporting one case give several rows."""
 

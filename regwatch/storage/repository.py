@@ -28,6 +28,7 @@ from regwatch.storage.models import (
     CaseReport,
     CrawlRun,
     HttpValidator,
+    IdHighWater,
     PendingArticle,
     Source,
 )
@@ -206,7 +207,7 @@ class ArticleStore:
                 continue
             case = None if created else s.scalar(select(Case).where(Case.article_id == article.id, Case.position == pos))
             if case is None:
-                case = Case(article_id=article.id, position=pos, **values)
+                case = Case(id=_new_case_id(s), article_id=article.id, position=pos, **values)
                 s.add(case)
                 s.flush()
                 new += 1
@@ -257,6 +258,21 @@ class ArticleStore:
             s.delete(case)
         else:
             case.article_id, case.position = other.article_id, other.position
+
+
+def _new_case_id(s: Session) -> int | None:
+    """The id of a new case on SQLite: one above any id ever given out (``id_high_water``), so a
+    watermark never skips a case. None elsewhere: PostgreSQL's sequence never repeats an id.
+    Runs inside the writer's transaction, which holds SQLite's write lock."""
+    if s.get_bind().dialect.name != "sqlite":
+        return None
+    last = s.get(IdHighWater, "cases")
+    new_id = max(last.last_id if last else 0, s.scalar(select(func.max(Case.id))) or 0) + 1
+    if last is None:
+        s.add(IdHighWater(table_name="cases", last_id=new_id))
+    else:
+        last.last_id = new_id
+    return new_id
 
 
 def sync_sources(engine: Engine, sources: Iterable[Any]) -> None:
