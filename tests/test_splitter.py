@@ -279,3 +279,16 @@ def test_decision_on_responsible_persons_of_an_unnamed_group_of_apps_stays_a_cas
 ])
 def test_solved_cases_established_facts_and_associations_are_cases(clf, text):
     assert clf.classify("", text).is_enforcement
+
+
+def test_traditional_characters_are_read_as_simplified(clf):
+    text = ("網警發布典型案例：\n案例一：某科技有限公司網站存在高危漏洞，公安機關依法對該公司處以警告並罰款一萬元。\n"
+            "案例二：某物業公司監控系統使用弱口令，公安機關依法對該公司予以警告。\n")
+    result = clf.classify("網安部門通報兩起案例", text)
+    assert [c.fine_org_yuan for c in result.cases] == [10000, None]
+    assert all(c.authority == "公安" for c in result.cases)
+
+
+def test_simplified_text_with_a_character_opencc_would_touch_stays_as_written(clf):
+    text = "某公司网站覆盖全省用户，公安机关依法对该公司予以警告。"
+    assert clf.simplified(text) == text

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jieba
+import opencc
 
 from regwatch.cases import CaseCard
 from regwatch.config import MAX_TEXT_CHARS, MAX_TITLE_CHARS, PACKAGE_DATA
@@ -23,6 +24,9 @@ from .splitter import CaseSplitter
 from .statutes import StatuteExtractor
 
 SUMMARY_CHARS = 500
+#: A text is read as traditional Chinese (and converted) when conversion changes at least this many characters;
+#: a character or two that OpenCC maps in simplified text too (覆 → 复) is no reason to touch it.
+TRADITIONAL_MIN_CHANGES = 5
 DEFAULT_RULES_DIR = Path(str(PACKAGE_DATA / "rules"))
 ORG_NAME = re.compile(r"某([\u4e00-\u9fa5]{1,10}?)(?:有限|股份|责任)*(?:公司|集团|中心|所|店|会所)")
 MASKED_NAME = re.compile(r"[\u4e00-\u9fa5]某某?")
@@ -48,6 +52,7 @@ class EnforcementClassifier:
     def __init__(self, rules_dir: Path | None = None) -> None:
         env_dir = os.environ.get("REGWATCH_RULES_DIR")
         rules = load_rules(Path(rules_dir or env_dir or DEFAULT_RULES_DIR))
+        self._t2s = opencc.OpenCC("t2s")
         self.splitter = CaseSplitter(rules)
         self.detector = EnforcementDetector(rules)
         self.editions = EditionCalendar(rules)
@@ -92,11 +97,18 @@ class EnforcementClassifier:
         for word in lexicon.get("user_words", []):
             self.tokenizer.add_word(str(word), freq=200_000)
 
+    def simplified(self, text: str) -> str:
+        """Traditional-character text (reposts on 繁體 sites) in simplified characters: the rules are written in them."""
+        converted = self._t2s.convert(text)
+        if len(converted) != len(text) or sum(a != b for a, b in zip(text, converted)) < TRADITIONAL_MIN_CHANGES:
+            return text
+        return converted
+
     def classify(self, title: str, text: str, *, published: datetime.date | None = None) -> ArticleResult:
         """Cases of one article in order. `published` (the article's publication date) dates a
         case whose own text names no year, for the edition conventions of editions.yaml."""
-        title = (title or "")[:MAX_TITLE_CHARS].strip()
-        text = (text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n")
+        title = self.simplified((title or "")[:MAX_TITLE_CHARS].strip())
+        text = self.simplified((text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n"))
         seen: dict[str, list[str]] = {}  # the splitter and the loop ask about the same segments
 
         def evidence_of(item: str) -> list[str]:
@@ -126,7 +138,7 @@ class EnforcementClassifier:
 
     def explain(self, title: str, text: str) -> list[str]:
         """Why the text was cut into its cases: the outline and each decision of the splitter."""
-        text = (text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n")
+        text = self.simplified((text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n"))
         return self.splitter.explain(text, lambda item: bool(self.detector.evidence(item)))
 
     def _case(self, title: str, text: str, context: str, position: int, year: int | None) -> CaseCard:
