@@ -292,3 +292,18 @@ def test_traditional_characters_are_read_as_simplified(clf):
 def test_simplified_text_with_a_character_opencc_would_touch_stays_as_written(clf):
     text = "某公司网站覆盖全省用户，公安机关依法对该公司予以警告。"
     assert clf.simplified(text) == text
+
+
+def test_parallel_actions_in_one_paragraph_are_separate_cases(clf):
+    text = ("某市网信办依法查处一批违法违规行为。\n依法查处未履行主体责任的行为\n"
+            "针对某资讯网站传播违法信息，责令该网站暂停更新10天；针对某科技有限公司网站被篡改，对该公司作出警告处罚；"
+            "针对微信公众号“城事速递”违规转载新闻信息，责令该账号限期整改。\n")
+    result = clf.classify("", text)
+    assert len(result.cases) == 3
+    assert "暂停业务" in result.cases[0].penalties and result.cases[1].penalties == ["警告"]
+
+
+def test_a_court_case_under_bracketed_part_headings_is_one_case(clf):
+    text = ("【案情】\n被告人赵某某系某电子公司工程师，在公司服务器中植入破坏程序，致系统瘫痪。\n"
+            "【审判】\n某区人民检察院以破坏计算机信息系统罪提起公诉。某区人民法院判处赵某某有期徒刑一年六个月。\n")
+    assert len(clf.classify("赵某某破坏计算机信息系统案", text).cases) == 1

@@ -36,6 +36,7 @@ class Line:
     text: str
     family: str | None
     legal: bool
+    clause: bool = False  # cut from a line of parallel actions (see `CaseSplitter.clauses`)
 
 
 class _Run:
@@ -151,7 +152,8 @@ class _Run:
     def paragraphs(self, span: Span, depth: int) -> list[Span] | None:
         """Cases of unnumbered text: after a case whose decisions named its party, a paragraph with a decision
         that names a new party, does not refer back, and names no party of the case before (unless
-        it opens with a date) starts a case; other paragraphs continue it (a lead that names nobody
+        it opens with a date) starts a case, and so does a clause of parallel actions with a decision
+        that names no party of the case before; other paragraphs continue it (a lead that names nobody
         is continued by the paragraphs that name the offenders); heading lines belong to the
         paragraph after them."""
         splitter = self.splitter
@@ -174,7 +176,8 @@ class _Run:
                 continue
             named = splitter.parties(line.text)
             known = {p for p in named if any(p in q or q in p for q in parties)}
-            if (parties and named - known and (not known or splitter.story_start.match(line.text))
+            parallel = line.clause and not known  # a clause of parallel actions that names no party of the case before
+            if ((parallel or (parties and named - known and (not known or splitter.story_start.match(line.text))))
                     and not splitter.continuation.match(line.text) and self.is_case(line.text)):
                 self.note(depth, f"paragraph at line {i + 1} starts a case: {line.text[:30]}")
                 cases.append([first, i + 1])
@@ -218,6 +221,8 @@ class CaseSplitter:
         self.case_title = self._regex(rules, "case_title")
         self.continuation = self._regex(rules, "continuation")
         self.story_start = self._regex(rules, "story_start")
+        self.clause_start = self._regex(rules, "clause_start")
+        self.clause_break = re.compile(r"(?<=[；;。])\s*(?=" + self.clause_start.pattern + ")")
         party_patterns = require(rules, "splitting", "parties", list)
         self.party = compile_regex(rules, "splitting", "parties", "|".join(f"(?:{p})" for p in party_patterns))
 
@@ -243,8 +248,17 @@ class CaseSplitter:
             legal = legal_until_family is not None or bool(self.statute_quote.match(stripped))
             if family and not legal:
                 seen.add(family)
-            lines.append(Line(stripped, family, legal))
+            first, *rest = [stripped] if legal else self.clauses(stripped)
+            lines.append(Line(first, family, legal))
+            lines.extend(Line(clause, None, False, clause=True) for clause in rest)
         return lines
+
+    def clauses(self, line: str) -> list[str]:
+        """A line of parallel actions (it opens with `clause_start`) cut before each later sentence that opens so too."""
+        if not self.clause_start.match(self.body(line)):
+            return [line]
+        cuts = [m.start() for m in self.clause_break.finditer(line)]
+        return [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)])]
 
     def family(self, line: str) -> str | None:
         m = self.any_marker.match(line)
