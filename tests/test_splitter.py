@@ -307,3 +307,20 @@ def test_a_court_case_under_bracketed_part_headings_is_one_case(clf):
     text = ("【案情】\n被告人赵某某系某电子公司工程师，在公司服务器中植入破坏程序，致系统瘫痪。\n"
             "【审判】\n某区人民检察院以破坏计算机信息系统罪提起公诉。某区人民法院判处赵某某有期徒刑一年六个月。\n")
     assert len(clf.classify("赵某某破坏计算机信息系统案", text).cases) == 1
+
+
+@pytest.mark.parametrize("text, penalties", [
+    ("网信部门责令相关网站平台对账号“某某说事”予以关闭。", ["关闭网站或下架"]),
+    ("经查，“每日快讯”等账号多次发布不实信息，相关账号已依法予以封禁。", ["关闭网站或下架"]),
+    ("省网信办决定对该网站处以关停7天的处罚。", ["暂停业务"]),
+    ("网信部门对该公司给予警告处罚,责令整改,停止网站用户注册10天。", ["暂停业务", "警告", "责令改正"]),
+])
+def test_closures_suspensions_and_orders(clf, text, penalties):
+    result = clf.classify("", text)
+    assert sorted(result.cases[0].penalties) == sorted(penalties)
+
+
+def test_province_is_where_the_acting_unit_is_not_where_an_expert_works(clf):
+    text = ("本期邀请北京某大学法学院教授解读典型案例。2025年4月，云南公安机关网安部门查明某科技有限公司APP泄露公民个人信息。"
+            "当地公安机关已依法对该公司予以行政处罚并责令限期改正。")
+    assert clf.classify("", text).cases[0].province == "云南"

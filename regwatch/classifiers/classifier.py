@@ -177,7 +177,8 @@ class EnforcementClassifier:
             responsibility=responsibility,
             domain=domain,
             authority=self.authorities.find(self.detector.without_totals(text)) or self.authorities.find(context),
-            province=(self.provinces.find(self.authorities.unit_prefix(text)) or self.provinces.find(text)
+            province=(self.provinces.find(self.authorities.unit_prefix(text))
+                      or self.provinces.find(self.authorities.unit_prefixes(text)) or self.provinces.find(text)
                       or self.provinces.find(context)),
             penalties=penalties,
             fine_org_yuan=fines.org_yuan,

@@ -122,6 +122,16 @@ class AuthorityFinder:
                 return CLAUSE_BREAK.split(head)[-1]
         return ""
 
+    def unit_prefixes(self, text: str) -> str:
+        """The words before every authority the text names, in order ("云南" of "云南公安机关网安部门"):
+        where acting units name their place, whatever else (an expert's university) the text places first."""
+        heads = []
+        for sentence in SENTENCE.finditer(text):
+            for _, pattern in self.authorities:
+                for m in pattern.finditer(sentence.group()):
+                    heads.append((sentence.start() + m.start(), CLAUSE_BREAK.split(sentence.group()[max(0, m.start() - UNIT_PREFIX):m.start()])[-1]))
+        return "\n".join(head for _, head in sorted(heads))
+
 
 class ProvinceFinder:
     """Province from the first province, city or county name (Aho-Corasick over aliases)."""
