@@ -324,3 +324,14 @@ def test_province_is_where_the_acting_unit_is_not_where_an_expert_works(clf):
     text = ("本期邀请北京某大学法学院教授解读典型案例。2025年4月，云南公安机关网安部门查明某科技有限公司APP泄露公民个人信息。"
             "当地公安机关已依法对该公司予以行政处罚并责令限期改正。")
     assert clf.classify("", text).cases[0].province == "云南"
+
+
+def test_a_title_that_states_the_case_counts_when_the_text_stops_short(clf):
+    text = ("李某是某县一名银行柜员。2022年起，她利用帮客户操作手机的机会记下验证码，出售给他人牟利。"
+            "直到2024年4月，一位老人报警，警方很快查到了李某。")
+    result = clf.classify("某县检察院办理一起侵犯公民个人信息案", text)
+    assert result.is_enforcement and result.cases[0].authority == "检察院"
+
+
+def test_a_title_naming_no_decision_adds_no_case(clf):
+    assert not clf.classify("银行柜员的“外快”", "李某是某县一名银行柜员，近来常帮客户操作手机。").is_enforcement

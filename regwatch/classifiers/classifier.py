@@ -121,13 +121,18 @@ class EnforcementClassifier:
         cases, reasons = [], []
         for segment in segments:
             evidence = evidence_of(segment.text)
+            decided_in_title = not evidence and not multi and bool(title) and bool(evidence_of(title))
+            if decided_in_title:
+                evidence = evidence_of(title)  # a news title often states the decision the text leads up to
             if not evidence and not (multi and segment.named):
                 continue
             reasons.extend(evidence[:2])
             year = self.editions.case_year(segment.text, published)
             card = self._case(title if not multi else "", segment.text, segment.lead + "\n" + title, len(cases), year)
-            if card.authority is None and cases:  # a round-up names the acting body once for a run of cases
-                card.authority = cases[-1].authority
+            acting = (self.authorities.find(title) if decided_in_title else None) or (
+                cases[-1].authority if card.authority is None and cases else None)  # a round-up names the body once
+            if acting and acting != card.authority:
+                card.authority = acting
                 card.fingerprint = self._fingerprint(card, segment.text)
             cases.append(card)
         if cases and self.detector.is_foreign(title + "\n" + text) and not self.authorities.first(title + "\n" + text):
