@@ -335,3 +335,13 @@ def test_a_title_that_states_the_case_counts_when_the_text_stops_short(clf):
 
 def test_a_title_naming_no_decision_adds_no_case(clf):
     assert not clf.classify("银行柜员的“外快”", "李某是某县一名银行柜员，近来常帮客户操作手机。").is_enforcement
+
+
+def test_sections_of_a_penalty_notice_are_one_case(clf):
+    text = ("某市网信办依法对某科技有限公司违法处理个人信息案作出行政处罚。\n"
+            "一、案件来源\n网民举报某科技有限公司App频繁推送营销短信。\n"
+            "二、查明的违法事实\n经查，该公司未经用户同意向第三方提供手机号码。\n"
+            "三、处罚决定\n市网信办对该公司作出责令改正、罚款50万元的行政处罚。\n"
+            "四、整改情况\n该公司已关闭相关接口，并已缴纳罚款。\n")
+    result = clf.classify("", text)
+    assert len(result.cases) == 1 and result.cases[0].fine_org_yuan == 500_000
