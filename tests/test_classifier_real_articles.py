@@ -22,7 +22,7 @@ def test_every_row_has_a_source_a_split_and_canonical_labels():
     seen = set()
     for row in rows():
         assert row["id"] not in seen and row["source_url"].startswith("http") and row["split"] in {"dev", "heldout"}
-        assert row["round"] in (1, 2, 3)
+        assert row["round"] in (1, 2, 3, 4)
         seen.add(row["id"])
         assert len(row["text"]) <= 6000 and row["is_enforcement"] in (True, False, None)
         assert bool(row["cases"]) == bool(row["is_enforcement"])
@@ -35,10 +35,10 @@ def test_every_row_has_a_source_a_split_and_canonical_labels():
 
 def test_held_out_part_was_fixed_by_position():
     """Round 1 (real-*, labelled 2026-11-27/28): its held-out rows were tuned on in round 2, so all are dev now.
-    Rounds 2 (ho2*) and 3 (ho3*), labelled 2026-11-30 before any tuning on them: every second row of
+    Rounds 2, 3 and 4 (ho2*, ho3*, ho4*), labelled 2026-11-30 before any tuning on them: every second row of
     each round is held out and never tuned on."""
     assert all(r["split"] == "dev" for r in rows() if r["round"] == 1)
-    for number, least in ((2, 38), (3, 36)):
+    for number, least in ((2, 38), (3, 36), (4, 28)):
         batch = [r for r in rows() if r["round"] == number]
         assert [r["split"] for r in batch] == ["heldout" if i % 2 else "dev" for i in range(len(batch))]
         assert len(batch) >= least
