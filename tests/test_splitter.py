@@ -345,3 +345,13 @@ def test_sections_of_a_penalty_notice_are_one_case(clf):
             "四、整改情况\n该公司已关闭相关接口，并已缴纳罚款。\n")
     result = clf.classify("", text)
     assert len(result.cases) == 1 and result.cases[0].fine_org_yuan == 500_000
+
+
+def test_a_district_named_by_its_short_form_before_an_actor_gives_its_province(clf):
+    text = "近日，朔城公安分局网安大队依法对某医院予以罚款15000元。"
+    assert clf.classify("", text).cases[0].province == "山西"
+
+
+def test_a_title_that_says_what_may_happen_is_no_case(clf):
+    text = "《网络安全法》第五十九条规定，网络运营者不履行安全保护义务的，由有关主管部门责令改正，给予警告。"
+    assert not clf.classify("网站有漏洞或被约谈或被罚款", text).is_enforcement
