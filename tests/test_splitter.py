@@ -355,3 +355,9 @@ def test_a_district_named_by_its_short_form_before_an_actor_gives_its_province(c
 def test_a_title_that_says_what_may_happen_is_no_case(clf):
     text = "《网络安全法》第五十九条规定，网络运营者不履行安全保护义务的，由有关主管部门责令改正，给予警告。"
     assert not clf.classify("网站有漏洞或被约谈或被罚款", text).is_enforcement
+
+
+def test_a_body_that_only_assists_is_not_the_authority(clf):
+    text = ("6月，省网信办开展专项行动。\n"
+            "会同省通信管理局对“某某棋牌”等30家违法网站依法关闭。对“某某资讯网”负责人约谈，责令全面整改。\n")
+    assert clf.classify("", text).cases[0].authority == "网信"

@@ -181,7 +181,8 @@ class EnforcementClassifier:
             statutes=statutes,
             responsibility=responsibility,
             domain=domain,
-            authority=self.authorities.find(self.detector.without_totals(text)) or self.authorities.find(context),
+            authority=(self.authorities.find(self.detector.without_totals(text)) or self.authorities.find(context)
+                       or self.authorities.first(text)),
             province=(self.provinces.find(self.authorities.unit_prefix(text))
                       or self.provinces.find(self.authorities.unit_prefixes(text)) or self.provinces.find(text)
                       or self.provinces.find(context)),

@@ -94,22 +94,27 @@ class AuthorityFinder:
             self.authorities.append((str(item["label"]), compile_regex(rules, "authority", f"authorities[{i}].pattern", item["pattern"])))
         check_vocabulary(rules, "authority", "authorities", "authority", [label for label, _ in self.authorities])
         self.decision = compile_regex(rules, "authority", "decision", require(rules, "authority", "decision", str))
+        self.assisting = compile_regex(rules, "authority", "assisting", require(rules, "authority", "assisting", str))
 
-    def first(self, text: str) -> str | None:
-        best: tuple[int, str] | None = None
+    def first(self, text: str, *, acting_only: bool = False) -> str | None:
+        """The first authority named, passing over bodies that only assist (会同…, 联合…) when another
+        acts; with `acting_only`, None when every body named only assists."""
+        found: list[tuple[bool, int, str]] = []
         for label, pattern in self.authorities:
             m = pattern.search(text)
-            if m and (best is None or m.start() < best[0]):
-                best = (m.start(), label)
-        return best[1] if best else None
+            if m:
+                found.append((bool(self.assisting.search(text, max(0, m.start() - 12), m.start())), m.start(), label))
+        if not found or (acting_only and all(assists for assists, _, _ in found)):
+            return None
+        return min(found)[2]
 
     def find(self, text: str) -> str | None:
         decisions = [m.group() for m in SENTENCE.finditer(text) if self.decision.search(m.group())]
         for sentence in reversed(decisions):
-            found = self.first(sentence)
+            found = self.first(sentence, acting_only=True)
             if found:
                 return found
-        return self.first(text)
+        return self.first(text, acting_only=True)
 
     def unit_prefix(self, text: str) -> str:
         """The words before the authority that decided, up to the clause start ("天柱县" of
