@@ -361,3 +361,24 @@ def test_a_body_that_only_assists_is_not_the_authority(clf):
     text = ("6月，省网信办开展专项行动。\n"
             "会同省通信管理局对“某某棋牌”等30家违法网站依法关闭。对“某某资讯网”负责人约谈，责令全面整改。\n")
     assert clf.classify("", text).cases[0].authority == "网信"
+
+
+def test_dated_stories_of_an_unnumbered_round_up_are_separate_cases(clf):
+    text = ("今年以来，全省公安机关网安部门严厉打击侵犯公民个人信息犯罪。\n典型案例\n"
+            "今年3月，某市公安机关网安部门成功侦破一起通过境外聊天工具贩卖公民个人信息的案件，抓获数据中介人员8名。\n"
+            "今年4月，某县公安局网安大队发现，有网民通过互联网大量贩卖公民个人信息，遂立案侦查，并成功将其抓获。\n")
+    assert len(clf.classify("", text).cases) == 2
+
+
+def test_a_dated_follow_up_of_the_same_case_stays_with_it(clf):
+    text = ("2024年3月，某县网安大队检查发现某物流站点系统存在高危漏洞，责令限期整改。\n"
+            "2024年5月，复查发现仍未整改，网安大队依法对该站点予以警告。\n")
+    assert len(clf.classify("", text).cases) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "国家网信办有关负责人表示，出台规定旨在规范网信部门行政处罚行为。",
+    "违法行为不具有从轻或者从重处罚情形的，应当给予一般处罚。",
+])
+def test_a_spokesperson_and_what_ought_to_be_done_are_no_case(clf, text):
+    assert not clf.classify("", text).is_enforcement

@@ -153,12 +153,14 @@ class _Run:
         """Cases of unnumbered text: after a case whose decisions named its party, a paragraph with a decision
         that names a new party, does not refer back, and names no party of the case before (unless
         it opens with a date) starts a case, and so does a clause of parallel actions with a decision
-        that names no party of the case before; other paragraphs continue it (a lead that names nobody
+        that names no party of the case before, and, after a dated case that named no party, a dated
+        paragraph with a decision that opens a new story (`new_story`); other paragraphs continue it (a lead that names nobody
         is continued by the paragraphs that name the offenders); heading lines belong to the
         paragraph after them."""
         splitter = self.splitter
         cases: list[list[int]] = []
         parties: set[str] = set()
+        dated = False  # the current case opened with a date
         heading_at: int | None = None
         for i in range(*span):
             line = self.lines[i]
@@ -173,15 +175,17 @@ class _Run:
                 if self.is_case(line.text):
                     cases.append([first, i + 1])
                     parties = splitter.parties(line.text)
+                    dated = bool(splitter.story_start.match(line.text))
                 continue
             named = splitter.parties(line.text)
             known = {p for p in named if any(p in q or q in p for q in parties)}
             parallel = line.clause and not known  # a clause of parallel actions that names no party of the case before
-            if ((parallel or (parties and named - known and (not known or splitter.story_start.match(line.text))))
+            if ((parallel or (parties and named - known and (not known or splitter.story_start.match(line.text)))
+                 or (not parties and dated and splitter.new_story(line.text)))
                     and not splitter.continuation.match(line.text) and self.is_case(line.text)):
                 self.note(depth, f"paragraph at line {i + 1} starts a case: {line.text[:30]}")
                 cases.append([first, i + 1])
-                parties = named
+                parties, dated = named, bool(splitter.story_start.match(line.text))
             else:
                 cases[-1][1] = i + 1
                 if named and self.is_case(line.text):
@@ -222,6 +226,8 @@ class CaseSplitter:
         self.continuation = self._regex(rules, "continuation")
         self.story_start = self._regex(rules, "story_start")
         self.clause_start = self._regex(rules, "clause_start")
+        self.story_actor = self._regex(rules, "story_actor")
+        self.refers_back = self._regex(rules, "refers_back")
         self.clause_break = re.compile(r"(?<=[；;。])\s*(?=" + self.clause_start.pattern + ")")
         party_patterns = require(rules, "splitting", "parties", list)
         self.party = compile_regex(rules, "splitting", "parties", "|".join(f"(?:{p})" for p in party_patterns))
@@ -281,6 +287,14 @@ class CaseSplitter:
             if m:
                 return line[m.end():].lstrip("：:、.． \t\u3000*】]")
         return line
+
+    def new_story(self, text: str) -> bool:
+        """A paragraph that opens with a date and whose first sentence names an actor, referring back to nothing before it."""
+        if not self.story_start.match(text):
+            return False
+        first = re.split(r"[。！？；]", text, maxsplit=1)[0]
+        actor = self.story_actor.search(first)
+        return bool(actor) and not self.refers_back.search(first, 0, actor.start())
 
     def parties(self, text: str) -> set[str]:
         return {m.group() for m in self.party.finditer(text)}
