@@ -100,9 +100,14 @@ class EnforcementClassifier:
     def simplified(self, text: str) -> str:
         """Traditional-character text (reposts on 繁體 sites) in simplified characters: the rules are written in them."""
         converted = self._t2s.convert(text)
-        if len(converted) != len(text) or sum(a != b for a, b in zip(text, converted)) < TRADITIONAL_MIN_CHANGES:
+        if converted == text or len(converted) != len(text):
             return text
-        return converted
+        changed = 0
+        for a, b in zip(text, converted):
+            changed += a != b
+            if changed >= TRADITIONAL_MIN_CHANGES:
+                return converted
+        return text
 
     def classify(self, title: str, text: str, *, published: datetime.date | None = None) -> ArticleResult:
         """Cases of one article in order. `published` (the article's publication date) dates a

@@ -158,6 +158,8 @@ class _Run:
         is continued by the paragraphs that name the offenders); heading lines belong to the
         paragraph after them."""
         splitter = self.splitter
+        if sum(1 for line in self.lines[span[0]:span[1]] if not line.legal and line.family != HEADING) < splitter.min_markers:
+            return None  # too few paragraphs to hold two cases
         cases: list[list[int]] = []
         parties: set[str] = set()
         dated = False  # the current case opened with a date
