@@ -149,7 +149,7 @@ class Daemon:
         self.log = log
         self.out = log.open("ab")
         self.proc = subprocess.Popen([sys.executable, "-m", "regwatch", "--config", str(config), "daemon"],
-                                     stdout=self.out, stderr=subprocess.STDOUT)
+                                     stdout=self.out, stderr=subprocess.STDOUT, env=snapshot_env())
 
     def text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -162,9 +162,17 @@ class Daemon:
         return code, time.monotonic() - began
 
 
+def snapshot_env() -> dict[str, str]:
+    """The environment of a daemon or CLI run against the demo snapshot: the clock starts at the
+    snapshot's capture time, so its articles stay inside the crawl window whatever today's date."""
+    from regwatch.app.demo import captured_at
+
+    return {**os.environ, "REGWATCH_NOW": captured_at().isoformat()}
+
+
 def run_cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "regwatch", "--config", str(config), *args], capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, env=snapshot_env())
 
 
 def runs(engine, source_id: str) -> list[CrawlRun]:
