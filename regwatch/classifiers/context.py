@@ -123,8 +123,7 @@ class AuthorityFinder:
         for sentence in reversed(decisions):
             starts = [m.start() for _, pattern in self.authorities for m in [pattern.search(sentence)] if m]
             if starts:
-                head = sentence[max(0, min(starts) - UNIT_PREFIX):min(starts)]
-                return CLAUSE_BREAK.split(head)[-1]
+                return _head(sentence, min(starts))
         return ""
 
     def unit_prefixes(self, text: str) -> str:
@@ -134,8 +133,13 @@ class AuthorityFinder:
         for sentence in SENTENCE.finditer(text):
             for _, pattern in self.authorities:
                 for m in pattern.finditer(sentence.group()):
-                    heads.append((sentence.start() + m.start(), CLAUSE_BREAK.split(sentence.group()[max(0, m.start() - UNIT_PREFIX):m.start()])[-1]))
+                    heads.append((sentence.start() + m.start(), _head(sentence.group(), m.start())))
         return "\n".join(head for _, head in sorted(heads))
+
+
+def _head(sentence: str, start: int) -> str:
+    """The words of ``sentence`` before ``start``, back to the clause start, at most UNIT_PREFIX characters."""
+    return CLAUSE_BREAK.split(sentence[max(0, start - UNIT_PREFIX):start])[-1]
 
 
 class ProvinceFinder:
