@@ -382,3 +382,34 @@ def test_a_dated_follow_up_of_the_same_case_stays_with_it(clf):
 ])
 def test_a_spokesperson_and_what_ought_to_be_done_are_no_case(clf, text):
     assert not clf.classify("", text).is_enforcement
+
+
+def test_pinyin_notes_of_a_mirror_site_are_read_through(clf):
+    """Mirror sites write the reading after characters (网(wǎng)警); the rules must see 网警."""
+    text = ("案例一：2022年5月，某县网(wǎng)警在检(jiǎn)查中发(fā)现某物流公司系统存在漏洞，"
+            "县网(wǎng)警依法对该公司处以警告。\n"
+            "案例二：某市网(wǎng)警发(fā)现某酒店未留存日志，依法对该酒店罚款五千元。\n")
+    result = clf.classify("", text)
+    assert [c.authority for c in result.cases] == ["公安", "公安"]
+    assert [c.fine_org_yuan for c in result.cases] == [None, 5000]
+
+
+POSTER = "\n".join([
+    "手机号码", "是我们的第二张身份证", "可总有人", "拿它做起了买卖", "案情回顾", "近日", "浙江某县网安部门", "在工作中发现",
+    "有人在网上出售手机卡", "民警迅速出击", "将嫌疑人张某抓获", "处罚结果", "目前", "根据相关法律法规", "公安机关依法对张某",
+    "处以行政拘留十日", "并处罚款两千元", "法条链接", "《中华人民共和国网络安全法》第二十四条",
+    "网络运营者为用户办理网络接入、入网手续，应当要求用户提供真实身份信息。"])
+
+
+def test_a_poster_text_with_a_phrase_per_line_is_read_as_paragraphs(clf):
+    """WeChat posters put every phrase on a line; the decision spans three lines and must stay one
+    sentence (not be cut off as a 普法 section at 根据相关法律法规)."""
+    result = clf.classify("", POSTER)
+    assert len(result.cases) == 1
+    assert {"行政拘留", "罚款"} <= set(result.cases[0].penalties)
+    assert result.cases[0].fine_person_yuan == [2000] and result.cases[0].province == "浙江"
+
+
+def test_headings_of_an_ordinary_article_are_not_rejoined(clf):
+    text = NESTED
+    assert clf.splitter.rejoin(text) == text

@@ -30,6 +30,10 @@ TRADITIONAL_MIN_CHANGES = 5
 DEFAULT_RULES_DIR = Path(str(PACKAGE_DATA / "rules"))
 ORG_NAME = re.compile(r"某([\u4e00-\u9fa5]{1,10}?)(?:有限|股份|责任)*(?:公司|集团|中心|所|店|会所)")
 MASKED_NAME = re.compile(r"[\u4e00-\u9fa5]某某?")
+#: Pinyin a mirror site writes after a character ("网(wǎng)警"); removed when a text has PINYIN_MIN_NOTES of them.
+PINYIN_NOTE = re.compile(r"(?<=[\u4e00-\u9fffA-Za-z])[(（][a-zü\u00e0-\u00fc\u0101-\u01dc]{1,6}[)）]")
+TONE_MARK = re.compile(r"[\u00e0-\u00fc\u0101-\u01dc]")
+PINYIN_MIN_NOTES = 3
 YEAR = re.compile(r"(20\d\d)\s*年")
 @dataclass
 class ArticleResult:
@@ -109,11 +113,19 @@ class EnforcementClassifier:
                 return converted
         return text
 
+    def readable(self, text: str) -> str:
+        """The text as the rules read it: simplified characters, no pinyin notes, poster lines rejoined."""
+        text = self.simplified(text)
+        notes = PINYIN_NOTE.findall(text)
+        if len(notes) >= PINYIN_MIN_NOTES and sum(bool(TONE_MARK.search(n)) for n in notes) >= PINYIN_MIN_NOTES:
+            text = PINYIN_NOTE.sub("", text)
+        return self.splitter.rejoin(text)
+
     def classify(self, title: str, text: str, *, published: datetime.date | None = None) -> ArticleResult:
         """Cases of one article in order. `published` (the article's publication date) dates a
         case whose own text names no year, for the edition conventions of editions.yaml."""
-        title = self.simplified((title or "")[:MAX_TITLE_CHARS].strip())
-        text = self.simplified((text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n"))
+        title = self.readable((title or "")[:MAX_TITLE_CHARS].strip())
+        text = self.readable((text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n"))
         seen: dict[str, list[str]] = {}  # the splitter and the loop ask about the same segments
 
         def evidence_of(item: str) -> list[str]:
@@ -148,7 +160,7 @@ class EnforcementClassifier:
 
     def explain(self, title: str, text: str) -> list[str]:
         """Why the text was cut into its cases: the outline and each decision of the splitter."""
-        text = self.simplified((text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n"))
+        text = self.readable((text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n"))
         return self.splitter.explain(text, lambda item: bool(self.detector.evidence(item)))
 
     def _case(self, title: str, text: str, context: str, position: int, year: int | None) -> CaseCard:

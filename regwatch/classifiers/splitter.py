@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from .rules import Rules, RulesError, compile_regex, require
 
 HEADING = "heading"
+SENTENCE_END = re.compile(r"[。！？!?；;：:…]$")
 Span = tuple[int, int]  # [first line, last line + 1)
 
 
@@ -231,12 +232,37 @@ class CaseSplitter:
         self.story_actor = self._regex(rules, "story_actor")
         self.refers_back = self._regex(rules, "refers_back")
         self.clause_break = re.compile(r"(?<=[；;。])\s*(?=" + self.clause_start.pattern + ")")
+        poster = require(rules, "splitting", "poster", dict)
+        self.fragment_chars, self.poster_lines, self.poster_share = (
+            require(rules, "splitting", f"poster.{key}", kind)
+            for key, kind in (("fragment_chars", int), ("min_lines", int), ("min_share", (int, float))))
         party_patterns = require(rules, "splitting", "parties", list)
         self.party = compile_regex(rules, "splitting", "parties", "|".join(f"(?:{p})" for p in party_patterns))
 
     @staticmethod
     def _regex(rules: Rules, key: str) -> re.Pattern[str]:
         return compile_regex(rules, "splitting", key, require(rules, "splitting", key, str))
+
+    def rejoin(self, text: str) -> str:
+        """A poster-style text (see `poster` in splitting.yaml) with each run of fragment lines as one
+        paragraph; any other text as it is."""
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        fragment = [len(line) <= self.fragment_chars and not SENTENCE_END.search(line) and not self._section(line)
+                    for line in lines]
+        if sum(fragment) < max(self.poster_lines, self.poster_share * len(lines)):
+            return text
+        paragraphs: list[str] = []
+        for line, is_fragment, joins in zip(lines, fragment, [False, *fragment]):
+            if is_fragment and joins:
+                paragraphs[-1] += "，" + line
+            else:
+                paragraphs.append(line)
+        return "\n".join(paragraphs)
+
+    def _section(self, line: str) -> bool:
+        """The line is a whole 普法 or case-part heading (法条链接, 处罚结果)."""
+        return any(m is not None and not line[m.end():].strip("：:*】] \t\u3000")
+                   for m in (self.legal_section.match(line), self.case_parts.match(line)))
 
     def lines(self, text: str) -> list[Line]:
         """Non-empty lines tagged with their marker family; 普法 sections run from their heading
