@@ -413,3 +413,32 @@ def test_a_poster_text_with_a_phrase_per_line_is_read_as_paragraphs(clf):
 def test_headings_of_an_ordinary_article_are_not_rejoined(clf):
     text = NESTED
     assert clf.splitter.rejoin(text) == text
+
+
+def test_dated_stories_each_told_by_its_own_local_unit_are_cases(clf):
+    """An unnumbered round-up whose dated paragraphs name no party, each with its own county body."""
+    text = ("近日，某市各县区网信办依法处置一批网上传播谣言的行为。\n"
+            "5月3日，东山县网信办依法对在微信群内散布不实信息的群主进行了约谈，责令删除相关信息。\n"
+            "5月6日，西河区公安分局依法对在短视频平台编造灾情的博主处以行政拘留五日。\n"
+            "5月9日，南湖区网信办依法对发布虚假招聘信息的群成员进行了约谈警告。\n")
+    result = clf.classify("", text)
+    assert [c.authority for c in result.cases] == ["网信", "公安", "网信"]
+    assert [("行政拘留" in c.penalties) for c in result.cases] == [False, True, False]
+
+
+def test_a_dated_second_paragraph_of_the_same_unit_continues_its_case(clf):
+    text = ("3月2日，东山县网信办发现某科技公司网站传播违法信息，依法对该公司进行约谈。\n"
+            "3月9日，东山县网信办复查发现问题仍未整改，依法对其作出警告处罚。\n")
+    assert len(clf.classify("", text).cases) == 1
+
+
+def test_a_long_case_title_line_heads_its_case(clf):
+    """Case titles of a 市场监管 notice run past a short heading's length."""
+    text = ("某市市场监督管理局公布一批个人信息保护典型案例。\n"
+            "某某商贸有限公司未经消费者同意擅自使用人脸识别设备收集消费者个人信息案\n"
+            "2023年4月，东区市场监督管理局依法对该公司作出警告并罚款十万元的行政处罚。\n"
+            "某某物业服务有限公司泄露业主个人信息案\n"
+            "东区市场监督管理局执法人员检查发现该公司员工出售业主信息，依法对该公司罚款五万元。\n")
+    result = clf.classify("", text)
+    assert [c.fine_org_yuan for c in result.cases] == [100000, 50000]
+    assert all(c.authority == "市场监管" for c in result.cases)

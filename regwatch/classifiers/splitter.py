@@ -163,6 +163,7 @@ class _Run:
             return None  # too few paragraphs to hold two cases
         cases: list[list[int]] = []
         parties: set[str] = set()
+        units: set[str] = set()  # the place-named units the current case names
         dated = False  # the current case opened with a date
         heading_at: int | None = None
         for i in range(*span):
@@ -177,20 +178,23 @@ class _Run:
             if not cases:
                 if self.is_case(line.text):
                     cases.append([first, i + 1])
-                    parties = splitter.parties(line.text)
+                    parties, units = splitter.parties(line.text), splitter.units(line.text)
                     dated = bool(splitter.story_start.match(line.text))
                 continue
             named = splitter.parties(line.text)
             known = {p for p in named if any(p in q or q in p for q in parties)}
             parallel = line.clause and not known  # a clause of parallel actions that names no party of the case before
-            if ((parallel or (parties and named - known and (not known or splitter.story_start.match(line.text)))
+            story = bool(splitter.story_start.match(line.text))
+            own_unit = dated and story and bool(splitter.units(splitter.first_sentence(line.text)) - units)
+            if ((parallel or own_unit or (parties and named - known and (not known or story))
                  or (not parties and dated and splitter.new_story(line.text)))
                     and not splitter.continuation.match(line.text) and self.is_case(line.text)):
                 self.note(depth, f"paragraph at line {i + 1} starts a case: {line.text[:30]}")
                 cases.append([first, i + 1])
-                parties, dated = named, bool(splitter.story_start.match(line.text))
+                parties, units, dated = named, splitter.units(line.text), story
             else:
                 cases[-1][1] = i + 1
+                units |= splitter.units(line.text)
                 if named and self.is_case(line.text):
                     parties |= named  # the parties of a case are those its decisions name
         if len(cases) < splitter.min_markers:
@@ -231,6 +235,7 @@ class CaseSplitter:
         self.clause_start = self._regex(rules, "clause_start")
         self.story_actor = self._regex(rules, "story_actor")
         self.refers_back = self._regex(rules, "refers_back")
+        self.acting_unit = self._regex(rules, "acting_unit")
         self.clause_break = re.compile(r"(?<=[；;。])\s*(?=" + self.clause_start.pattern + ")")
         poster = require(rules, "splitting", "poster", dict)
         self.fragment_chars, self.poster_lines, self.poster_share = (
@@ -316,11 +321,19 @@ class CaseSplitter:
                 return line[m.end():].lstrip("：:、.． \t\u3000*】]")
         return line
 
+    @staticmethod
+    def first_sentence(text: str) -> str:
+        return re.split(r"[。！？；]", text, maxsplit=1)[0]
+
+    def units(self, text: str) -> set[str]:
+        """Place-named units (凤县网信办) that `text` names."""
+        return {m.group() for m in self.acting_unit.finditer(text)}
+
     def new_story(self, text: str) -> bool:
         """A paragraph that opens with a date and whose first sentence names an actor, referring back to nothing before it."""
         if not self.story_start.match(text):
             return False
-        first = re.split(r"[。！？；]", text, maxsplit=1)[0]
+        first = self.first_sentence(text)
         actor = self.story_actor.search(first)
         return bool(actor) and not self.refers_back.search(first, 0, actor.start())
 
