@@ -569,3 +569,33 @@ def test_log_retention_under_the_data_security_law_rests_on_csl_21(clf):
 @pytest.mark.parametrize("text", ["新规明确，对该类违法行为处以十万元以下罚款。", "专家表示，对该条款罚款额度的设定体现了过罚相当原则。"])
 def test_provision_and_commentary_are_no_case(clf, text):
     assert not clf.classify("", text).is_enforcement
+
+
+@pytest.mark.parametrize("text", [
+    # what bodies will do when a campaign opens
+    "上海市网信办相关负责人表示，对涉及到的问题企业，市网信办、市市场监管局将开展联合约谈、指导整改。"
+    "对拒绝整改的企业，两部门将依据《个人信息保护法》等法律法规予以行政处罚。",
+    # national totals of cases and defendants
+    "2021年以来，全国法院一审审结侵犯公民个人信息犯罪案件1.2万件，2.5万名被告人被判处刑罚。",
+])
+def test_future_measures_and_national_totals_are_no_case(clf, text):
+    assert not clf.classify("", text).is_enforcement
+
+
+def test_a_campaign_title_over_a_text_of_totals_is_no_case(clf):
+    text = ("今年以来，某省各级网信部门组织对属地常见类型App的个人信息收集使用情况进行了检查。"
+            "期间，共依法组织下架违法违规收集使用个人信息App56款，督促整改20款。")
+    assert not clf.classify("某省网信部门持续查处App违法违规收集使用个人信息", text).is_enforcement
+
+
+def test_an_order_to_cancel_accounts_closes_them(clf):
+    text = ("根据网民举报，公众号“城南快讯”“江北热点”散布谣言，扰乱网络传播秩序。"
+            "市网信办依据《互联网用户公众账号信息服务管理规定》，要求相关平台依法注销上述账号。")
+    result = clf.classify("", text)
+    assert result.is_enforcement and result.cases[0].penalties == ["关闭网站或下架"]
+
+
+def test_a_user_cancelling_an_account_is_no_closure(clf):
+    text = ("经查，该公司运营的App未提供账号注销功能，在用户注销账号后未及时删除个人信息。"
+            "市网信办依法责令该公司改正，并处罚款十万元。")
+    assert "关闭网站或下架" not in clf.classify("", text).cases[0].penalties

@@ -138,7 +138,8 @@ class EnforcementClassifier:
         cases, reasons = [], []
         for segment in segments:
             evidence = evidence_of(segment.text)
-            decided_in_title = not evidence and not multi and bool(title) and bool(evidence_of(title))
+            decided_in_title = (not evidence and not multi and bool(title) and bool(evidence_of(title))
+                                and not self.detector.roundup.search(text))  # a text of totals: the title tells the campaign
             if decided_in_title:
                 evidence = evidence_of(title)  # a news title often states the decision the text leads up to
             if not evidence and not (multi and segment.named):
