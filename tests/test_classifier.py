@@ -599,3 +599,9 @@ def test_a_user_cancelling_an_account_is_no_closure(clf):
     text = ("经查，该公司运营的App未提供账号注销功能，在用户注销账号后未及时删除个人信息。"
             "市网信办依法责令该公司改正，并处罚款十万元。")
     assert "关闭网站或下架" not in clf.classify("", text).cases[0].penalties
+
+
+def test_a_place_in_a_quoted_name_yields_to_the_places_outside_quotes(clf):
+    text = "经核查，“登封信息网”发布不实信息，网站运营主体昆明某商贸有限公司未履行管理义务，网信办依法对该公司约谈。"
+    assert clf.classify("", text).cases[0].province == "云南"
+    assert clf.classify("", "“健康天津”APP违规收集个人信息，网信办依法对运营该APP的某公司约谈。").cases[0].province == "天津"

@@ -10,6 +10,7 @@ from .rules import Rules, RulesError, check_vocabulary, compile_regex, require
 SENTENCE = re.compile(r"[^。！？!?；;\n]+")
 CLAUSE_BREAK = re.compile(r"[，,、：:（）()“”]")
 UNIT_PREFIX = 12  # characters before an authority word that may name its place
+QUOTED = re.compile(r"“[^”\n]{1,30}”|《[^》\n]{1,40}》")
 
 
 def alternation(rules: Rules, name: str, key: str) -> re.Pattern[str]:
@@ -157,12 +158,15 @@ class ProvinceFinder:
         self.automaton.make_automaton()
 
     def find(self, text: str) -> str | None:
-        best: tuple[int, int, str] | None = None
+        """The first place named outside quotes (a site called “登封信息网” may be run anywhere), else inside them."""
+        quoted = [m.span() for m in QUOTED.finditer(text)]
+        best: tuple[bool, int, int, str] | None = None
         for end, (length, province) in self.automaton.iter(text):
             start = end - length + 1
-            if best is None or start < best[0] or (start == best[0] and length > best[1]):
-                best = (start, length, province)
-        return best[2] if best else None
+            inside = any(a <= start < b for a, b in quoted)
+            if best is None or (inside, start, -length) < best[:3]:
+                best = (inside, start, -length, province)
+        return best[3] if best else None
 
 
 class PenaltyFinder:
