@@ -605,3 +605,14 @@ def test_a_place_in_a_quoted_name_yields_to_the_places_outside_quotes(clf):
     text = "经核查，“登封信息网”发布不实信息，网站运营主体昆明某商贸有限公司未履行管理义务，网信办依法对该公司约谈。"
     assert clf.classify("", text).cases[0].province == "云南"
     assert clf.classify("", "“健康天津”APP违规收集个人信息，网信办依法对运营该APP的某公司约谈。").cases[0].province == "天津"
+
+
+def test_a_national_body_deciding_gives_no_province(clf):
+    text = ("本报北京9月6日电 国家互联网信息办公室依法对某科技（北京）有限公司涉嫌违法处理个人信息行为进行立案调查。"
+            "9月1日，国家互联网信息办公室依据《个人信息保护法》等法律法规，对该公司依法作出责令改正、罚款5000万元的行政处罚。")
+    assert clf.classify("", text).cases[0].province is None
+
+
+def test_a_national_body_that_guides_leaves_the_province_of_the_one_that_acts(clf):
+    text = "国家网信办指导浙江省网信办依法对某网络科技有限公司作出警告并罚款10万元的行政处罚。"
+    assert clf.classify("", text).cases[0].province == "浙江"

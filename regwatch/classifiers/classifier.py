@@ -201,9 +201,10 @@ class EnforcementClassifier:
             domain=domain,
             authority=(self.authorities.find(self.detector.without_totals(text)) or self.authorities.find(context)
                        or self.authorities.first(text)),
-            province=(self.provinces.find(self.authorities.unit_prefix(text))
-                      or self.provinces.find(self.authorities.unit_prefixes(text)) or self.provinces.find(text)
-                      or self.provinces.find(context)),
+            province=None if self.authorities.is_national(text) else (
+                self.provinces.find(self.authorities.unit_prefix(text))
+                or self.provinces.find(self.authorities.unit_prefixes(text)) or self.provinces.find(text)
+                or self.provinces.find(context)),
             penalties=penalties,
             fine_org_yuan=fines.org_yuan,
             fine_person_yuan=fines.person_yuan,

@@ -96,6 +96,7 @@ class AuthorityFinder:
         check_vocabulary(rules, "authority", "authorities", "authority", [label for label, _ in self.authorities])
         self.decision = compile_regex(rules, "authority", "decision", require(rules, "authority", "decision", str))
         self.assisting = compile_regex(rules, "authority", "assisting", require(rules, "authority", "assisting", str))
+        self.national = compile_regex(rules, "authority", "national", require(rules, "authority", "national", str))
 
     def first(self, text: str, *, acting_only: bool = False) -> str | None:
         """The first authority named, passing over bodies that only assist (会同…, 联合…) when another
@@ -117,15 +118,24 @@ class AuthorityFinder:
                 return found
         return self.first(text, acting_only=True)
 
-    def unit_prefix(self, text: str) -> str:
-        """The words before the authority that decided, up to the clause start ("天柱县" of
-        "天柱县公安局根据…"): where the acting unit names its place."""
+    def _acting(self, text: str) -> tuple[str, str]:
+        """The words before the authority that decided, up to the clause start, and the words from
+        the authority on ("国家", "互联网信息办公室依据"): where the acting unit names its place."""
         decisions = [m.group() for m in SENTENCE.finditer(text) if self.decision.search(m.group())]
         for sentence in reversed(decisions):
             starts = [m.start() for _, pattern in self.authorities for m in [pattern.search(sentence)] if m]
             if starts:
-                return _head(sentence, min(starts))
-        return ""
+                start = min(starts)
+                return _head(sentence, start), sentence[start:start + 2 * UNIT_PREFIX]
+        return "", ""
+
+    def unit_prefix(self, text: str) -> str:
+        """The place words of the acting unit ("天柱县" of "天柱县公安局根据…")."""
+        return self._acting(text)[0]
+
+    def is_national(self, text: str) -> bool:
+        """The unit that decided is a national body (国家网信办, 公安部, 最高人民法院): the case has no province."""
+        return bool(self.national.match("".join(self._acting(text))))
 
     def unit_prefixes(self, text: str) -> str:
         """The words before every authority the text names, in order ("云南" of "云南公安机关网安部门"):
