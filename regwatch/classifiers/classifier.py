@@ -191,6 +191,7 @@ class EnforcementClassifier:
             domain = "个人信息"
         fines = self.fines.extract(text)
         penalties = self.penalties.find(self.detector.decisions_only(text))
+        acting = self.authorities.acting(text)
         card = CaseCard(
             industry=self.scorers["industry"].single(" ".join([title, *ORG_NAME.findall(text)[:3]]), text),
             subject=subject,
@@ -201,8 +202,8 @@ class EnforcementClassifier:
             domain=domain,
             authority=(self.authorities.find(self.detector.without_totals(text)) or self.authorities.find(context)
                        or self.authorities.first(text)),
-            province=None if self.authorities.is_national(text) else (
-                self.provinces.find(self.authorities.unit_prefix(text))
+            province=None if self.authorities.is_national(acting) else (
+                self.provinces.find(acting[0])
                 or self.provinces.find(self.authorities.unit_prefixes(text)) or self.provinces.find(text)
                 or self.provinces.find(context)),
             penalties=penalties,

@@ -118,9 +118,9 @@ class AuthorityFinder:
                 return found
         return self.first(text, acting_only=True)
 
-    def _acting(self, text: str) -> tuple[str, str]:
+    def acting(self, text: str) -> tuple[str, str]:
         """The words before the authority that decided, up to the clause start, and the words from
-        the authority on ("国家", "互联网信息办公室依据"): where the acting unit names its place."""
+        the authority on ("国家", "互联网信息办公室依据…"): where the acting unit names its place."""
         decisions = [m.group() for m in SENTENCE.finditer(text) if self.decision.search(m.group())]
         for sentence in reversed(decisions):
             starts = [m.start() for _, pattern in self.authorities for m in [pattern.search(sentence)] if m]
@@ -129,13 +129,9 @@ class AuthorityFinder:
                 return _head(sentence, start), sentence[start:start + 2 * UNIT_PREFIX]
         return "", ""
 
-    def unit_prefix(self, text: str) -> str:
-        """The place words of the acting unit ("天柱县" of "天柱县公安局根据…")."""
-        return self._acting(text)[0]
-
-    def is_national(self, text: str) -> bool:
-        """The unit that decided is a national body (国家网信办, 公安部, 最高人民法院): the case has no province."""
-        return bool(self.national.match("".join(self._acting(text))))
+    def is_national(self, acting: tuple[str, str]) -> bool:
+        """The unit that decided (see `acting`) is a national body (国家网信办, 公安部, 最高人民法院): the case has no province."""
+        return bool(self.national.match("".join(acting)))
 
     def unit_prefixes(self, text: str) -> str:
         """The words before every authority the text names, in order ("云南" of "云南公安机关网安部门"):
@@ -169,10 +165,12 @@ class ProvinceFinder:
 
     def find(self, text: str) -> str | None:
         """The first place named outside quotes (a site called “登封信息网” may be run anywhere), else inside them."""
-        quoted = [m.span() for m in QUOTED.finditer(text)]
+        quoted: list[tuple[int, int]] | None = None
         best: tuple[bool, int, int, str] | None = None
         for end, (length, province) in self.automaton.iter(text):
             start = end - length + 1
+            if quoted is None:
+                quoted = [m.span() for m in QUOTED.finditer(text)]
             inside = any(a <= start < b for a, b in quoted)
             if best is None or (inside, start, -length) < best[:3]:
                 best = (inside, start, -length, province)

@@ -252,6 +252,8 @@ class CaseSplitter:
         """A poster-style text (see `poster` in splitting.yaml) with each run of fragment lines as one
         paragraph; any other text as it is."""
         lines = [line.strip() for line in text.split("\n") if line.strip()]
+        if len(lines) < self.poster_lines:
+            return text
         fragment = [len(line) <= self.fragment_chars and not SENTENCE_END.search(line) and not self._section(line)
                     for line in lines]
         if sum(fragment) < max(self.poster_lines, self.poster_share * len(lines)):
