@@ -616,3 +616,9 @@ def test_a_national_body_deciding_gives_no_province(clf):
 def test_a_national_body_that_guides_leaves_the_province_of_the_one_that_acts(clf):
     text = "国家网信办指导浙江省网信办依法对某网络科技有限公司作出警告并罚款10万元的行政处罚。"
     assert clf.classify("", text).cases[0].province == "浙江"
+
+
+def test_a_body_the_offenders_attacked_is_not_the_authority(clf):
+    text = ("两名男子因非法侵入最高人民检察院某厅网站后台、非法控制十多家政府网站，"
+            "最近被北京市朝阳区法院一审分别判处有期徒刑1年6个月和1年。")
+    assert clf.classify("", text).cases[0].authority == "法院"

@@ -95,18 +95,18 @@ class AuthorityFinder:
             self.authorities.append((str(item["label"]), compile_regex(rules, "authority", f"authorities[{i}].pattern", item["pattern"])))
         check_vocabulary(rules, "authority", "authorities", "authority", [label for label, _ in self.authorities])
         self.decision = compile_regex(rules, "authority", "decision", require(rules, "authority", "decision", str))
-        self.assisting = compile_regex(rules, "authority", "assisting", require(rules, "authority", "assisting", str))
+        self.not_acting = compile_regex(rules, "authority", "not_acting", require(rules, "authority", "not_acting", str))
         self.national = compile_regex(rules, "authority", "national", require(rules, "authority", "national", str))
 
     def first(self, text: str, *, acting_only: bool = False) -> str | None:
-        """The first authority named, passing over bodies that only assist (会同…, 联合…) when another
-        acts; with `acting_only`, None when every body named only assists."""
+        """The first authority named, passing over bodies that do not act (会同…, 侵入…网站: see `not_acting`)
+        when another does; with `acting_only`, None when no body named acts."""
         found: list[tuple[bool, int, str]] = []
         for label, pattern in self.authorities:
             m = pattern.search(text)
             if m:
-                found.append((bool(self.assisting.search(text, max(0, m.start() - 12), m.start())), m.start(), label))
-        if not found or (acting_only and all(assists for assists, _, _ in found)):
+                found.append((bool(self.not_acting.search(text, max(0, m.start() - 12), m.start())), m.start(), label))
+        if not found or (acting_only and all(passive for passive, _, _ in found)):
             return None
         return min(found)[2]
 
