@@ -442,3 +442,18 @@ def test_a_long_case_title_line_heads_its_case(clf):
     result = clf.classify("", text)
     assert [c.fine_org_yuan for c in result.cases] == [100000, 50000]
     assert all(c.authority == "市场监管" for c in result.cases)
+
+
+def test_the_heading_item_a_copy_ends_in_is_a_case_when_it_names_a_party(clf):
+    """Stored copies stop at about 1,500 characters: the last item of a headed round-up may stop
+    before its decision; the others hold theirs."""
+    text = ("某市网安部门公布一批未履行网站备案义务的行政执法案例。\n"
+            "某某信息有限公司\n未履行网站备案职责\n"
+            "近期，东区网安支队在巡查中发现，某某信息有限公司运营的网站未履行备案职责。东区网安支队依法对该公司处以警告。\n"
+            "某某商贸有限公司\n网站备案超期\n"
+            "近期，西区网安支队发现某某商贸有限公司网站被抢注。西区网安支队依法对该公司处以警告，关闭网站。\n"
+            "某某咨询有限公司\n不履行备案职责\n"
+            "近期，南区网安支队在巡查中发现，某某咨询有限公司运营的网站在联网后30日内未履行备案。\n")
+    assert len(clf.classify("", text).cases) == 3
+    middle = text.replace("西区网安支队依法对该公司处以警告，关闭网站。", "").replace("未履行备案。\n", "未履行备案。南区网安支队依法对该公司处以警告。\n")
+    assert len(clf.classify("", middle).cases) == 2  # a heading item inside the text without a decision is none
