@@ -622,3 +622,14 @@ def test_a_body_the_offenders_attacked_is_not_the_authority(clf):
     text = ("两名男子因非法侵入最高人民检察院某厅网站后台、非法控制十多家政府网站，"
             "最近被北京市朝阳区法院一审分别判处有期徒刑1年6个月和1年。")
     assert clf.classify("", text).cases[0].authority == "法院"
+
+
+def test_a_fine_on_a_party_that_is_also_detained_is_on_a_person(clf):
+    case = clf.classify("", "县公安局依法对其处以行政拘留十日，并处罚款500元的处罚。").cases[0]
+    assert (case.fine_org_yuan, case.fine_person_yuan) == (None, [500])
+
+
+def test_a_body_a_party_applies_to_is_not_the_authority(clf):
+    text = ("市网信办依法对该网站负责人魏某进行约谈。约谈后，魏某第一时间向省通信管理局提交网站注销申请，"
+            "网站不再使用。")
+    assert clf.classify("", text).cases[0].authority == "网信"
