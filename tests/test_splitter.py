@@ -457,30 +457,3 @@ def test_the_heading_item_a_copy_ends_in_is_a_case_when_it_names_a_party(clf):
     assert len(clf.classify("", text).cases) == 3
     middle = text.replace("西区网安支队依法对该公司处以警告，关闭网站。", "").replace("未履行备案。\n", "未履行备案。南区网安支队依法对该公司处以警告。\n")
     assert len(clf.classify("", middle).cases) == 2  # a heading item inside the text without a decision is none
-
-
-def test_parallel_actions_that_name_the_site_without_quotes_are_cases(clf):
-    """A decision with its own amount or length, or one aimed at a party's 违法违规行为, is a decision
-    even when the party is a bare name (千篇网) rather than 某… or a quoted one."""
-    text = ("某市网信办依法查处一批违法违规行为。\n依法查处未履行主体责任的行为\n"
-            "针对百川网传播禁止传播的信息，责令百川网暂停更新15天，作出罚款5万元行政处罚；"
-            "针对东湖生态农业专业合作社网站域名被盗用的违法违规行为，作出行政警告处罚；"
-            "针对某中学网站外链违法网站的行为，责令限期整改。\n")
-    result = clf.classify("", text)
-    assert [c.fine_org_yuan for c in result.cases] == [50000, None, None]
-    assert "警告" in result.cases[1].penalties
-
-
-def test_a_fines_maximum_is_no_decision(clf):
-    assert not clf.classify("山西出台网络安全行政处罚裁量基准", "违反规定导致危害网络安全，对主管人员最高罚款5万元。").is_enforcement
-
-
-def test_the_last_numbered_item_of_a_copy_cut_short_is_a_case(clf):
-    text = ("近年来，犯罪分子转而收购他人实名办理的银行卡和手机卡。下面是检察机关办理的两起案件。\n"
-            "1、大学生招揽同学做“兼职”\n"
-            "2021年2月，邬某招揽同学办理银行卡36套出售给他人。某市人民检察院依法对邬某提起公诉，法院判处邬某有期徒刑一年。\n"
-            "2、被骗过的她开了公司账户\n"
-            "2020年5月，李某在陌生人指使下注册公司并开立对公账户，随后将账户交给对方使用。\n")
-    assert len(clf.classify("", text).cases) == 2
-    ended = text + "3、工作成效\n今年以来，全市检察机关持续开展“断卡”行动。\n"
-    assert len(clf.classify("", ended).cases) == 1  # inside the text, an item without a decision is no case

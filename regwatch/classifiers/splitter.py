@@ -132,14 +132,12 @@ class _Run:
     def named_case(self, family: str, item: Span, decided: int) -> bool:
         """An item without a decision that is a case of its level all the same: its marker or its
         title names a case, or, where two or more items of the level hold a decision, it names a
-        party (a parallel item cut short); the item the text ends in (a copy cut short) needs one such
-        sibling, and under heading lines, a looser level, only that item counts."""
+        party (a parallel item cut short); under heading lines, a looser level, only the item the
+        text ends in (a copy cut short)."""
         if family in self.splitter.case_naming or self.splitter.titled(self.lines, item):
             return True
-        last = item[1] == len(self.lines)  # the item the copy ends in: one sibling with a decision is enough
-        if family == HEADING and not last or decided < (1 if last else 2):
-            return False
-        return bool(self.splitter.parties(self.text(item)))
+        cut_short = family != HEADING or item[1] == len(self.lines)
+        return cut_short and decided >= 2 and bool(self.splitter.parties(self.text(item)))
 
     def continues(self, item: Span, case: Span) -> bool:
         """Whether a list item continues the case before: its heading names a part of a case, or it
