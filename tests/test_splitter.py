@@ -457,3 +457,23 @@ def test_the_heading_item_a_copy_ends_in_is_a_case_when_it_names_a_party(clf):
     assert len(clf.classify("", text).cases) == 3
     middle = text.replace("西区网安支队依法对该公司处以警告，关闭网站。", "").replace("未履行备案。\n", "未履行备案。南区网安支队依法对该公司处以警告。\n")
     assert len(clf.classify("", middle).cases) == 2  # a heading item inside the text without a decision is none
+
+
+def test_bare_number_lines_head_their_cases(clf):
+    text = ("近期，某市公安局网安部门依法处罚多家不履行网络安全保护义务的企业。\n01\n"
+            "某科技有限公司网站出现涉赌信息。东城分局依法责令该公司整改并给予警告。\n02\n"
+            "某科贸有限公司网站存在SQL注入漏洞。密云分局依法责令该公司整改并给予警告。\n")
+    assert len(clf.classify("", text).cases) == 2
+
+
+def test_a_paragraph_of_clauses_each_opened_by_its_own_body_is_a_round_up(clf):
+    text = ("某省公安厅公布3起打击网络谣言典型案例：郑州市公安机关侦破某传媒公司账号“城事说”编造网络谣言案，"
+            "依法对该公司负责人熊某采取刑事强制措施；周口公安机关查处李某编造交通事故谣言案，依法对李某处以行政拘留处罚；"
+            "新乡公安机关侦破张某等人“网络水军”案，张某等三人已被人民法院依法判处有期徒刑。\n")
+    result = clf.classify("", text)
+    assert [("行政拘留" in c.penalties) for c in result.cases] == [False, True, False]
+
+
+def test_a_case_told_in_sentences_by_one_body_is_not_cut_at_each_sentence(clf):
+    text = "东城分局网安支队检查发现某科技有限公司网站存在漏洞；东城分局依法对该公司给予警告。\n"
+    assert len(clf.classify("", text).cases) == 1

@@ -239,6 +239,8 @@ class CaseSplitter:
         self.refers_back = self._regex(rules, "refers_back")
         self.acting_unit = self._regex(rules, "acting_unit")
         self.clause_break = re.compile(r"(?<=[；;。])\s*(?=" + self.clause_start.pattern + ")")
+        self.clause_unit = self._regex(rules, "clause_unit")
+        self.unit_break = re.compile(r"(?<=[；;])\s*(?=" + self.clause_unit.pattern + ")")
         poster = require(rules, "splitting", "poster", dict)
         self.fragment_chars, self.poster_lines, self.poster_share = (
             require(rules, "splitting", f"poster.{key}", kind)
@@ -297,10 +299,16 @@ class CaseSplitter:
         return lines
 
     def clauses(self, line: str) -> list[str]:
-        """A line of parallel actions (it opens with `clause_start`) cut before each later sentence that opens so too."""
-        if not self.clause_start.match(self.body(line)):
-            return [line]
-        cuts = [m.start() for m in self.clause_break.finditer(line)]
+        """A line of parallel actions cut before each later sentence that opens as it does: with
+        `clause_start` (after 。 or ；), or with an acting body (`clause_unit`, after ；; a line with a
+        lead before its first such sentence needs two more)."""
+        body = self.body(line)
+        if self.clause_start.match(body):
+            cuts = [m.start() for m in self.clause_break.finditer(line)]
+        else:
+            cuts = [m.start() for m in self.unit_break.finditer(line)]
+            if len(cuts) < (1 if self.clause_unit.match(body) else 2):
+                return [line]
         return [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)])]
 
     def family(self, line: str) -> str | None:
