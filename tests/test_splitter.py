@@ -477,3 +477,12 @@ def test_a_paragraph_of_clauses_each_opened_by_its_own_body_is_a_round_up(clf):
 def test_a_case_told_in_sentences_by_one_body_is_not_cut_at_each_sentence(clf):
     text = "东城分局网安支队检查发现某科技有限公司网站存在漏洞；东城分局依法对该公司给予警告。\n"
     assert len(clf.classify("", text).cases) == 1
+
+
+def test_sentences_each_opened_by_another_police_unit_are_cases(clf):
+    text = ("今年以来，某市公安网安部门共破获涉网犯罪案件500余起。东山县公安局网安大队侦破“吴某某侵犯公民个人信息案”，"
+            "抓获犯罪嫌疑人7名。临河市公安局网安大队侦破“郭某某侵犯公民个人信息案”，抓获犯罪嫌疑人3名。"
+            "南城区公安分局网安大队侦破“王某某组织考试作弊案”，抓获犯罪嫌疑人5名。\n")
+    assert len(clf.classify("", text).cases) == 3
+    one = "东山县公安局网安大队发现某公司网站存在漏洞。东山县公安局网安大队依法对该公司给予警告。\n"
+    assert len(clf.classify("", one).cases) == 1

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .context import AuthorityFinder
 from .rules import Rules, RulesError, compile_regex, require
 
 HEADING = "heading"
@@ -240,7 +241,8 @@ class CaseSplitter:
         self.acting_unit = self._regex(rules, "acting_unit")
         self.clause_break = re.compile(r"(?<=[；;。])\s*(?=" + self.clause_start.pattern + ")")
         self.clause_unit = self._regex(rules, "clause_unit")
-        self.unit_break = re.compile(r"(?<=[；;])\s*(?=" + self.clause_unit.pattern + ")")
+        self.authorities = AuthorityFinder(rules)
+        self.unit_break = re.compile(r"(?<=[；;。])\s*(?=" + self.clause_unit.pattern + ")")
         poster = require(rules, "splitting", "poster", dict)
         self.fragment_chars, self.poster_lines, self.poster_share = (
             require(rules, "splitting", f"poster.{key}", kind)
@@ -300,16 +302,35 @@ class CaseSplitter:
 
     def clauses(self, line: str) -> list[str]:
         """A line of parallel actions cut before each later sentence that opens as it does: with
-        `clause_start` (after 。 or ；), or with an acting body (`clause_unit`, after ；; a line with a
-        lead before its first such sentence needs two more)."""
+        `clause_start`, or with an acting body of its own (see `_unit_cuts`)."""
         body = self.body(line)
         if self.clause_start.match(body):
             cuts = [m.start() for m in self.clause_break.finditer(line)]
         else:
-            cuts = [m.start() for m in self.unit_break.finditer(line)]
-            if len(cuts) < (1 if self.clause_unit.match(body) else 2):
+            cuts = self._unit_cuts(line, body)
+            if not cuts:
                 return [line]
         return [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)])]
+
+    def _unit_cuts(self, line: str, body: str) -> list[int]:
+        """Where sentences open with another body of the same kind than the sentence before did,
+        referring back to nothing (东阿县公安局…。临清市公安局…; not 检察院 then 法院, one case's
+        steps); a line with a lead before the first such sentence needs two of them."""
+        opening = self.clause_unit.match(body)
+        breaks = list(self.unit_break.finditer(line))
+        if not breaks:
+            return []
+        first = self.clause_unit.search(line, 0, breaks[0].start())  # the body of the first sentence, after any lead
+        current = first.group() if first else None
+        cuts = []
+        for m in breaks:
+            unit = self.clause_unit.match(line, m.end()).group()
+            if (current is not None and unit != current
+                    and self.authorities.first(unit) == self.authorities.first(current)
+                    and not self.refers_back.search(self.first_sentence(line[m.end():]))):
+                cuts.append(m.end())
+            current = unit
+        return cuts if len(cuts) >= (1 if opening else 2) else []
 
     def family(self, line: str) -> str | None:
         m = self.any_marker.match(line)
