@@ -633,3 +633,17 @@ def test_a_body_a_party_applies_to_is_not_the_authority(clf):
     text = ("市网信办依法对该网站负责人魏某进行约谈。约谈后，魏某第一时间向省通信管理局提交网站注销申请，"
             "网站不再使用。")
     assert clf.classify("", text).cases[0].authority == "网信"
+
+
+@pytest.mark.parametrize("text", [
+    "某省互联网信息办公室组织对常见类型App进行检测，发现“学而网校”等21款App存在违法违规收集使用个人信息行为，"
+    "现将有关情况进行通报。相关App运营者应当于本通报发布之日起15个工作日内完成整改。",
+    "某省互联网信息办公室 5 月 9 日通报“泡泡乐”等 12 款 App 存在违法违规收集使用个人信息的行为。",
+])
+def test_a_notice_on_named_apps_is_a_case(clf, text):
+    assert clf.classify("", text).is_enforcement
+
+
+def test_a_press_notice_of_a_case_is_no_notice_penalty(clf):
+    text = "近期，某市公安局发现某公司未履行网络安全保护义务。现将具体情况通报如下：某市公安局依法对该公司给予警告。"
+    assert clf.classify("", text).cases[0].penalties == ["警告"]
