@@ -647,3 +647,16 @@ def test_a_notice_on_named_apps_is_a_case(clf, text):
 def test_a_press_notice_of_a_case_is_no_notice_penalty(clf):
     text = "近期，某市公安局发现某公司未履行网络安全保护义务。现将具体情况通报如下：某市公安局依法对该公司给予警告。"
     assert clf.classify("", text).cases[0].penalties == ["警告"]
+
+
+@pytest.mark.parametrize("text", [
+    "根据网民举报线索，市网信办指导县级网信部门依法约谈17家违法违规网站、3个违法违规账号负责人，清理违法信息。"
+    "经查，这17家网站分别存在疏于管理等问题。市网信办视情节给予批评教育、限期整改、注销备案等处理。",
+])
+def test_talks_with_an_unnamed_batch_are_totals(clf, text):
+    assert not clf.classify("", text).is_enforcement
+
+
+def test_talks_with_a_named_batch_are_a_case(clf):
+    text = "区网信办依法约谈“东城矿泉水协会”“荣智科技股份有限公司”2家违法违规网站负责人，责令立即注销网站备案。"
+    assert clf.classify("", text).is_enforcement
