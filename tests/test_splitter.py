@@ -489,7 +489,7 @@ def test_sentences_each_opened_by_another_police_unit_are_cases(clf):
 
 
 def test_a_lead_of_campaign_totals_is_no_case_before_the_one_told(clf):
-    text = ("今年以来，某市警方开展“净网”专项行动，已依法查处发布网络谣言的网民391名。\n"
+    text = ("今年以来，绍兴警方开展“净网”专项行动，已依法查处发布网络谣言的网民391名。\n"
             "今年2月，警方发现有人在境外网站出售公民个人信息。\n"
             "东城警方接此线索后成立专案组，4月9日将犯罪嫌疑人谢某贤抓获归案。谢某贤已被检察院依法提起公诉。\n")
     assert len(clf.classify("", text).cases) == 1
