@@ -493,3 +493,10 @@ def test_a_lead_of_campaign_totals_is_no_case_before_the_one_told(clf):
             "今年2月，警方发现有人在境外网站出售公民个人信息。\n"
             "东城警方接此线索后成立专案组，4月9日将犯罪嫌疑人谢某贤抓获归案。谢某贤已被检察院依法提起公诉。\n")
     assert len(clf.classify("", text).cases) == 1
+
+
+def test_examples_after_totals_told_by_other_units_are_cases(clf):
+    text = ("今年以来，全省公安机关共侦破网络违法犯罪案件3367起。\n"
+            "全省共侦破黑客类案件37起。其中，东江警方侦破“5·19”提供非法控制计算机信息系统程序案，抓获犯罪嫌疑人6名。\n"
+            "全省共侦破侵犯公民个人信息案件147起。其中，西岭警方侦破“12·21”侵犯公民个人信息案，抓获犯罪嫌疑人8名。\n")
+    assert len(clf.classify("", text).cases) == 2

@@ -167,6 +167,7 @@ class _Run:
         cases: list[list[int]] = []
         parties: set[str] = set()
         units: set[str] = set()  # the place-named units the current case names
+        example: str | None = None  # the body that tells the current case's example (其中，X警方…)
         dated = False  # the current case opened with a date
         heading_at: int | None = None
         for i in range(*span):
@@ -182,22 +183,25 @@ class _Run:
                 if self.is_case(line.text):
                     cases.append([first, i + 1])
                     parties, units = splitter.parties(line.text), splitter.units(line.text)
-                    dated = bool(splitter.story_start.match(line.text))
+                    dated, example = bool(splitter.story_start.match(line.text)), splitter.example_of(line.text)
                 continue
             named = splitter.parties(line.text)
             known = {p for p in named if any(p in q or q in p for q in parties)}
             parallel = line.clause and not known  # a clause of parallel actions that names no party of the case before
             story = bool(splitter.story_start.match(line.text))
             own_unit = dated and story and bool(splitter.units(splitter.first_sentence(line.text)) - units)
-            if ((parallel or own_unit or (parties and named - known and (not known or story))
+            told = splitter.example_of(line.text)
+            own_example = bool(told and example and splitter.another_of_a_kind(told, example))
+            if ((parallel or own_unit or own_example or (parties and named - known and (not known or story))
                  or (not parties and dated and splitter.new_story(line.text)))
                     and not splitter.continuation.match(line.text) and self.is_case(line.text)):
                 self.note(depth, f"paragraph at line {i + 1} starts a case: {line.text[:30]}")
                 cases.append([first, i + 1])
-                parties, units, dated = named, splitter.units(line.text), story
+                parties, units, dated, example = named, splitter.units(line.text), story, told
             else:
                 cases[-1][1] = i + 1
                 units |= splitter.units(line.text)
+                example = example or told
                 if named and self.is_case(line.text):
                     parties |= named  # the parties of a case are those its decisions name
         if len(cases) < splitter.min_markers:
@@ -241,6 +245,7 @@ class CaseSplitter:
         self.acting_unit = self._regex(rules, "acting_unit")
         self.clause_break = re.compile(r"(?<=[；;。])\s*(?=" + self.clause_start.pattern + ")")
         self.clause_unit = self._regex(rules, "clause_unit")
+        self.example = re.compile(self._regex(rules, "example").pattern + "(?=" + self.clause_unit.pattern + ")")
         self.authorities = AuthorityFinder(rules)
         self.unit_break = re.compile(r"(?<=[；;。])\s*(?=" + self.clause_unit.pattern + ")")
         poster = require(rules, "splitting", "poster", dict)
@@ -312,6 +317,15 @@ class CaseSplitter:
                 return [line]
         return [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)])]
 
+    def example_of(self, text: str) -> str | None:
+        """The body that tells the example after a total (其中，滁州警方侦破… → 滁州警方)."""
+        m = self.example.search(text)
+        return self.clause_unit.match(text, m.end()).group() if m else None
+
+    def another_of_a_kind(self, unit: str, other: str) -> bool:
+        """Two bodies of the same kind, each its own (东阿县公安局 and 临清市公安局; not 检察院 and 法院)."""
+        return unit != other and self.authorities.first(unit) == self.authorities.first(other)
+
     def _unit_cuts(self, line: str, body: str) -> list[int]:
         """Where sentences open with another body of the same kind than the sentence before did,
         referring back to nothing (东阿县公安局…。临清市公安局…; not 检察院 then 法院, one case's
@@ -325,8 +339,7 @@ class CaseSplitter:
         cuts = []
         for m in breaks:
             unit = self.clause_unit.match(line, m.end()).group()
-            if (current is not None and unit != current
-                    and self.authorities.first(unit) == self.authorities.first(current)
+            if (current is not None and self.another_of_a_kind(unit, current)
                     and not self.refers_back.search(self.first_sentence(line[m.end():]))):
                 cuts.append(m.end())
             current = unit
