@@ -660,3 +660,12 @@ def test_talks_with_an_unnamed_batch_are_totals(clf, text):
 def test_talks_with_a_named_batch_are_a_case(clf):
     text = "区网信办依法约谈“东城矿泉水协会”“荣智科技股份有限公司”2家违法违规网站负责人，责令立即注销网站备案。"
     assert clf.classify("", text).is_enforcement
+
+
+@pytest.mark.parametrize("text", [
+    "省网信办依法对发布不实信息的微信公众号“江城信息港”、发布停运谣言的“城市公交资讯”等进行了关停处理。",
+    "据省网信办消息，“东方快讯”等10个新闻类微信公众号不具备资质。网信部门要求相关网站依法关闭9个违规微信公众号，"
+    "对1个违规微信公众号暂停更新30日。",
+])
+def test_decisions_on_quoted_accounts_are_cases(clf, text):
+    assert clf.classify("", text).is_enforcement
