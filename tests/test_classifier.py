@@ -669,3 +669,10 @@ def test_talks_with_a_named_batch_are_a_case(clf):
 ])
 def test_decisions_on_quoted_accounts_are_cases(clf, text):
     assert clf.classify("", text).is_enforcement
+
+
+def test_an_arrest_in_a_solved_case_is_a_criminal_measure(clf):
+    text = "东昌府分局网安大队侦破“王某某等人组织考试作弊案”，抓获了组织考试作弊的犯罪嫌疑人5名。"
+    assert "刑事处罚" in clf.classify("", text).cases[0].penalties
+    minor = "民警将罗某抓获。公安机关依法对罗某作出没收违法所得、罚款并处行政拘留的处罚决定。"
+    assert "刑事处罚" not in clf.classify("", minor).cases[0].penalties

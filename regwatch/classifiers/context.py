@@ -185,5 +185,13 @@ class PenaltyFinder:
                           for label, p in require(rules, "penalties", "penalties", dict).items()]
         check_vocabulary(rules, "penalties", "penalties", "penalties", [label for label, _ in self.penalties])
 
+        self.arrest = compile_regex(rules, "penalties", "arrest.pattern", require(rules, "penalties", "arrest.pattern", str))
+        self.arrest_gives = require(rules, "penalties", "arrest.gives", str)
+        self.arrest_unless = require(rules, "penalties", "arrest.unless", str)
+        check_vocabulary(rules, "penalties", "arrest", "penalties", [self.arrest_gives, self.arrest_unless])
+
     def find(self, text: str) -> list[str]:
-        return [label for label, pattern in self.penalties if pattern.search(text)]
+        found = [label for label, pattern in self.penalties if pattern.search(text)]
+        if self.arrest_gives not in found and self.arrest_unless not in found and self.arrest.search(text):
+            found.append(self.arrest_gives)  # an arrest in a solved case (see `arrest` in penalties.yaml)
+        return found
