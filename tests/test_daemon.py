@@ -145,11 +145,14 @@ def wait_for(what: str, check, timeout: float = 180.0, proc: subprocess.Popen | 
 
 
 class Daemon:
+    started: list[Daemon] = []  # every daemon a test started: the fixture below stops those left running
+
     def __init__(self, config: Path, log: Path):
         self.log = log
         self.out = log.open("ab")
         self.proc = subprocess.Popen([sys.executable, "-m", "regwatch", "--config", str(config), "daemon"],
                                      stdout=self.out, stderr=subprocess.STDOUT, env=snapshot_env())
+        Daemon.started.append(self)
 
     def text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -160,6 +163,22 @@ class Daemon:
         code = self.proc.wait(timeout=timeout)
         self.out.close()
         return code, time.monotonic() - began
+
+
+@pytest.fixture(autouse=True)
+def _no_daemon_left_behind():
+    """A failed assertion must not leave a daemon (and its crawl children) running after the test."""
+    yield
+    while Daemon.started:
+        d = Daemon.started.pop()
+        if d.proc.poll() is None:
+            d.proc.send_signal(signal.SIGTERM)
+            try:
+                d.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                d.proc.kill()
+                d.proc.wait()
+        d.out.close()
 
 
 def snapshot_env() -> dict[str, str]:
