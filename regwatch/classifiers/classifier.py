@@ -116,9 +116,10 @@ class EnforcementClassifier:
     def readable(self, text: str) -> str:
         """The text as the rules read it: simplified characters, no pinyin notes, poster lines rejoined."""
         text = self.simplified(text)
-        notes = PINYIN_NOTE.findall(text)
-        if len(notes) >= PINYIN_MIN_NOTES and sum(bool(TONE_MARK.search(n)) for n in notes) >= PINYIN_MIN_NOTES:
-            text = PINYIN_NOTE.sub("", text)
+        if TONE_MARK.search(text):
+            notes = PINYIN_NOTE.findall(text)
+            if sum(bool(TONE_MARK.search(n)) for n in notes) >= PINYIN_MIN_NOTES:
+                text = PINYIN_NOTE.sub("", text)
         return self.splitter.rejoin(text)
 
     def classify(self, title: str, text: str, *, published: datetime.date | None = None) -> ArticleResult:
@@ -127,10 +128,11 @@ class EnforcementClassifier:
         title = self.readable((title or "")[:MAX_TITLE_CHARS].strip())
         text = self.readable((text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n"))
         seen: dict[str, list[str]] = {}  # the splitter and the loop ask about the same segments
+        sentences: dict[str, tuple[str, bool] | None] = {}  # … and about the same sentences of overlapping spans
 
         def evidence_of(item: str) -> list[str]:
             if item not in seen:
-                seen[item] = self.detector.evidence(item)
+                seen[item] = self.detector.evidence(item, sentences)
             return seen[item]
 
         segments = self.splitter.split(text, lambda item: bool(evidence_of(item)))

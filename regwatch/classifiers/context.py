@@ -41,26 +41,42 @@ class EnforcementDetector:
         """The text names a foreign country, regulator or currency."""
         return bool(self.foreign.search(text))
 
-    def evidence(self, text: str) -> list[str]:
+    def evidence(self, text: str, memo: dict[str, tuple[str, bool] | None] | None = None) -> list[str]:
         """Reasons for: sentences naming an action against a concrete target (a decision on a
-        number of organisations only when the text names one of them)."""
+        number of organisations only when the text names one of them). `memo` keeps each sentence's
+        finding for the other spans of one article that hold it."""
         reasons = []
         named: bool | None = None  # does the text name a party? (asked only for group decisions)
         for m in SENTENCE.finditer(text):
             sentence = m.group()
-            actions = list(self.action.finditer(sentence))
-            if (not actions or self.foreign.search(sentence) or self.hypothetical.search(sentence)
-                    or self.roundup.search(sentence)):
+            if memo is None or sentence not in memo:
+                found = self._sentence_evidence(sentence)
+                if memo is not None:
+                    memo[sentence] = found
+            else:
+                found = memo[sentence]
+            if found is None:
                 continue
-            if self.group_decision.search(sentence):
+            reason, group = found
+            if group:
                 named = bool(self.party.search(text)) if named is None else named
                 if not named:
                     continue
-            pair = next(((a, t) for t in self.target.finditer(sentence) for a in actions
-                         if abs(a.start() - t.start()) <= self.window), None)
-            if pair:
-                reasons.append(f"action '{pair[0].group()}' against '{pair[1].group()}': {sentence.strip()[:80]}")
+            reasons.append(reason)
         return reasons
+
+    def _sentence_evidence(self, sentence: str) -> tuple[str, bool] | None:
+        """The reason a sentence gives (and whether it decides on a counted group), or None."""
+        actions = list(self.action.finditer(sentence))
+        if (not actions or self.foreign.search(sentence) or self.hypothetical.search(sentence)
+                or self.roundup.search(sentence)):
+            return None
+        pair = next(((a, t) for t in self.target.finditer(sentence) for a in actions
+                     if abs(a.start() - t.start()) <= self.window), None)
+        if not pair:
+            return None
+        return (f"action '{pair[0].group()}' against '{pair[1].group()}': {sentence.strip()[:80]}",
+                bool(self.group_decision.search(sentence)))
 
     def without_totals(self, text: str) -> str:
         """The text without the sentences that give campaign totals (roundup)."""
@@ -71,8 +87,10 @@ class EnforcementDetector:
     def decisions_only(self, text: str) -> str:
         """The text without campaign totals and without provision or conditional wording (what a
         law says may be imposed, what will be imposed if…): the sentences that can name a penalty."""
-        return "。".join(s for m in SENTENCE.finditer(text)
-                        if not self.roundup.search(s := m.group()) and not self.hypothetical.search(s))
+        sentences = [m.group() for m in SENTENCE.finditer(text)]
+        if not self.roundup.search(text) and not self.hypothetical.search(text):
+            return "。".join(sentences)  # one search over the whole text instead of two a sentence
+        return "。".join(s for s in sentences if not self.roundup.search(s) and not self.hypothetical.search(s))
 
     def counter_evidence(self, text: str) -> list[str]:
         """Reasons against: foreign regulators, campaign totals, policy news."""

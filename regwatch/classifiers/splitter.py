@@ -244,7 +244,9 @@ class CaseSplitter:
         self.refers_back = self._regex(rules, "refers_back")
         self.acting_unit = self._regex(rules, "acting_unit")
         self.clause_break = re.compile(r"(?<=[；;。])\s*(?=" + self.clause_start.pattern + ")")
-        self.clause_unit = self._regex(rules, "clause_unit")
+        self.unit_kind = self._regex(rules, "unit_kind")
+        self.clause_unit = compile_regex(rules, "splitting", "clause_unit",
+                                         require(rules, "splitting", "clause_unit", str) + self.unit_kind.pattern)
         self.example = re.compile(self._regex(rules, "example").pattern + "(?=" + self.clause_unit.pattern + ")")
         self.authorities = AuthorityFinder(rules)
         self.unit_break = re.compile(r"(?<=[；;。])\s*(?=" + self.clause_unit.pattern + ")")
@@ -262,6 +264,8 @@ class CaseSplitter:
     def rejoin(self, text: str) -> str:
         """A poster-style text (see `poster` in splitting.yaml) with each run of fragment lines as one
         paragraph; any other text as it is."""
+        if text.count("\n") < self.poster_lines - 1:
+            return text
         lines = [line.strip() for line in text.split("\n") if line.strip()]
         if len(lines) < self.poster_lines:
             return text
@@ -330,6 +334,8 @@ class CaseSplitter:
         """Where sentences open with another body of the same kind than the sentence before did,
         referring back to nothing (东阿县公安局…。临清市公安局…; not 检察院 then 法院, one case's
         steps); a line with a lead before the first such sentence needs two of them."""
+        if len(self.unit_kind.findall(line)) < 2:
+            return []  # a cut needs a body before it and one after
         opening = self.clause_unit.match(body)
         breaks = list(self.unit_break.finditer(line))
         if not breaks:
