@@ -676,3 +676,19 @@ def test_an_arrest_in_a_solved_case_is_a_criminal_measure(clf):
     assert "刑事处罚" in clf.classify("", text).cases[0].penalties
     minor = "民警将罗某抓获。公安机关依法对罗某作出没收违法所得、罚款并处行政拘留的处罚决定。"
     assert "刑事处罚" not in clf.classify("", minor).cases[0].penalties
+
+
+@pytest.mark.parametrize("text, penalty", [
+    ("某支付公司因个人金融信息使用不当收到央行18万元罚单。", "罚款"),
+    ("某银行因未经客户授权查询个人账户信息被重罚450万元。", "罚款"),
+    ("三名黑客因入侵政府网站获刑。", "刑事处罚"),
+    ("市公安局网安支队对辖区一家医院开出罚单。", "罚款"),
+    ("某培训机构员工倒卖学员信息，被依法追究刑事责任。", "刑事处罚"),
+    ("涉案人员均已被依法采取刑事强制措施。", "刑事处罚"),
+    ("检察机关对某公司违规收集人脸信息提起民事公益诉讼。", None),
+])
+def test_kinds_of_decision_news_reports_use(clf, text, penalty):
+    """Penalty notices (罚单), heavy fines (被重罚), hackers, people in a case, public-interest suits."""
+    result = clf.classify("", text)
+    assert result.is_enforcement
+    assert penalty is None or penalty in result.cases[0].penalties
