@@ -500,3 +500,19 @@ def test_examples_after_totals_told_by_other_units_are_cases(clf):
             "全省共侦破黑客类案件37起。其中，东江警方侦破“5·19”提供非法控制计算机信息系统程序案，抓获犯罪嫌疑人6名。\n"
             "全省共侦破侵犯公民个人信息案件147起。其中，西岭警方侦破“12·21”侵犯公民个人信息案，抓获犯罪嫌疑人8名。\n")
     assert len(clf.classify("", text).cases) == 2
+
+
+def test_inline_items_of_one_paragraph_are_cases(clf):
+    text = ("今年以来，市网信办依法查处多起违法违规案件：一是某资讯网站违规转载新闻信息，市网信办依法对该网站作出警告处罚；"
+            "二是某科技公司App违规收集个人信息，市网信办依法对该公司罚款5万元；"
+            "三是微信公众号“城事速递”发布谣言，市网信办依法关闭该账号。\n")
+    result = clf.classify("", text)
+    assert [c.penalties for c in result.cases] == [["警告"], ["罚款"], ["关闭网站或下架"]]
+
+
+def test_a_masked_authority_in_the_lead_is_no_target(clf):
+    """某市网安部门 is the body that acts, not a party: the lead of a bullet list is no case."""
+    text = ("近日，某市网安部门公布一批行政处罚案例。\n"
+            "● 某科技有限公司网站存在SQL注入漏洞，公安机关依法对该公司给予警告。\n"
+            "● 某物业公司门禁系统使用弱口令，公安机关依法对该公司罚款一万元。\n")
+    assert [c.fine_org_yuan for c in clf.classify("", text).cases] == [None, 10000]

@@ -244,6 +244,7 @@ class CaseSplitter:
         self.refers_back = self._regex(rules, "refers_back")
         self.acting_unit = self._regex(rules, "acting_unit")
         self.clause_break = re.compile(r"(?<=[；;。])\s*(?=" + self.clause_start.pattern + ")")
+        self.inline_item = self._regex(rules, "inline_item")
         self.unit_kind = self._regex(rules, "unit_kind")
         self.clause_unit = compile_regex(rules, "splitting", "clause_unit",
                                          require(rules, "splitting", "clause_unit", str) + self.unit_kind.pattern)
@@ -311,12 +312,15 @@ class CaseSplitter:
 
     def clauses(self, line: str) -> list[str]:
         """A line of parallel actions cut before each later sentence that opens as it does: with
-        `clause_start`, or with an acting body of its own (see `_unit_cuts`)."""
+        `clause_start`, with an inline item (`inline_item`: 一是…；二是…), or with an acting body of its
+        own (see `_unit_cuts`)."""
         body = self.body(line)
         if self.clause_start.match(body):
             cuts = [m.start() for m in self.clause_break.finditer(line)]
         else:
-            cuts = self._unit_cuts(line, body)
+            cuts = [m.end() for m in self.inline_item.finditer(line)]
+            if len(cuts) < 2:
+                cuts = self._unit_cuts(line, body)
             if not cuts:
                 return [line]
         return [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)])]
