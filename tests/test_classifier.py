@@ -692,3 +692,9 @@ def test_kinds_of_decision_news_reports_use(clf, text, penalty):
     result = clf.classify("", text)
     assert result.is_enforcement
     assert penalty is None or penalty in result.cases[0].penalties
+
+
+def test_a_civil_suit_brought_by_a_procuratorate_is_no_criminal_penalty(clf):
+    text = "该院依法对某网络公司提起民事公益诉讼，要求其删除违法收集的个人信息。法院判决支持了检察机关的全部诉讼请求。"
+    result = clf.classify("", text)
+    assert result.is_enforcement and "刑事处罚" not in result.cases[0].penalties
