@@ -516,3 +516,11 @@ def test_a_masked_authority_in_the_lead_is_no_target(clf):
             "● 某科技有限公司网站存在SQL注入漏洞，公安机关依法对该公司给予警告。\n"
             "● 某物业公司门禁系统使用弱口令，公安机关依法对该公司罚款一万元。\n")
     assert [c.fine_org_yuan for c in clf.classify("", text).cases] == [None, 10000]
+
+
+def test_a_case_passed_from_one_kind_of_body_to_another_stays_one(clf):
+    text = ("6月12日，北区网信办在巡查中发现，微信公众号“北区热点”发布不实信息。\n"
+            "6月13日，北区网信办依法约谈该公众号运营者，责令其删除相关内容。\n"
+            "6月15日，北区公安分局依法对该公众号运营者刘某处以行政拘留5日。\n")
+    result = clf.classify("", text)
+    assert len(result.cases) == 1 and {"约谈", "行政拘留"} <= set(result.cases[0].penalties)

@@ -189,7 +189,11 @@ class _Run:
             known = {p for p in named if any(p in q or q in p for q in parties)}
             parallel = line.clause and not known  # a clause of parallel actions that names no party of the case before
             story = bool(splitter.story_start.match(line.text))
-            own_unit = dated and story and bool(splitter.units(splitter.first_sentence(line.text)) - units)
+            opening = splitter.first_sentence(line.text)
+            fresh = splitter.units(opening) - units
+            own_unit = dated and story and bool(fresh) and (
+                any(splitter.another_of_a_kind(new, old) for new in fresh for old in units)
+                or not splitter.refers_back.search(opening))
             told = splitter.example_of(line.text)
             own_example = bool(told and example and splitter.another_of_a_kind(told, example))
             if ((parallel or own_unit or own_example or (parties and named - known and (not known or story))
