@@ -524,3 +524,13 @@ def test_a_case_passed_from_one_kind_of_body_to_another_stays_one(clf):
             "6月15日，北区公安分局依法对该公众号运营者刘某处以行政拘留5日。\n")
     result = clf.classify("", text)
     assert len(result.cases) == 1 and {"约谈", "行政拘留"} <= set(result.cases[0].penalties)
+
+
+def test_a_lead_that_counts_its_cases_is_cut_at_each_party_told(clf):
+    text = ("近日，某县人民法院宣判两起帮助信息网络犯罪活动案件，分别判处被告人杨某有期徒刑一年，乔某有期徒刑十个月。\n"
+            "2021年8月，被告人乔某将自己名下16张银行卡出借给他人使用。\n"
+            "某县人民法院认为，被告人乔某构成帮助信息网络犯罪活动罪。\n"
+            "2021年4月至5月，杨某将其名下的6张银行卡提供给他人用于支付结算。\n")
+    assert len(clf.classify("", text).cases) == 2
+    one = text.replace("宣判两起帮助信息网络犯罪活动案件，", "宣判一起帮助信息网络犯罪活动案，")
+    assert len(clf.classify("", one).cases) == 1  # two defendants of one case

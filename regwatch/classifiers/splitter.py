@@ -169,6 +169,9 @@ class _Run:
         units: set[str] = set()  # the place-named units the current case names
         example: str | None = None  # the body that tells the current case's example (其中，X警方…)
         dated = False  # the current case opened with a date
+        lead: set[str] = set()  # the parties of a lead that sums up several cases (分别判处A…，B…)
+        lead_at = -1  # the lead's line while it is a case of its own
+        before: set[str] = set()  # the parties the paragraph before named
         heading_at: int | None = None
         for i in range(*span):
             line = self.lines[i]
@@ -184,6 +187,8 @@ class _Run:
                     cases.append([first, i + 1])
                     parties, units = splitter.parties(line.text), splitter.units(line.text)
                     dated, example = bool(splitter.story_start.match(line.text)), splitter.example_of(line.text)
+                    lead = parties if len(parties) >= 2 and splitter.multi_lead.search(line.text) else set()
+                    lead_at = first if lead else -1
                 continue
             named = splitter.parties(line.text)
             known = {p for p in named if any(p in q or q in p for q in parties)}
@@ -196,8 +201,20 @@ class _Run:
                 or not splitter.refers_back.search(opening))
             told = splitter.example_of(line.text)
             own_example = bool(told and example and splitter.another_of_a_kind(told, example))
-            if ((parallel or own_unit or own_example or (parties and named - known and (not known or story))
-                 or (not parties and dated and splitter.new_story(line.text)))
+            # the story of one more party the lead decided on (its decision is told in the lead)
+            told_of = named & lead
+            from_lead = bool(told_of) and not told_of & before
+            before = told_of or before
+            if from_lead and cases[-1][0] == lead_at:
+                cases[-1][1] = i + 1  # the first party's story joins the lead
+                lead_at = -1
+            elif from_lead and not splitter.continuation.match(line.text):
+                self.note(depth, f"paragraph at line {i + 1} tells another party of the lead: {line.text[:30]}")
+                cases.append([first, i + 1])
+                self.named.add(first)
+                parties, units, dated, example = named, splitter.units(line.text), story, told
+            elif ((parallel or own_unit or own_example or (parties and named - known and (not known or story))
+                   or (not parties and dated and splitter.new_story(line.text)))
                     and not splitter.continuation.match(line.text) and self.is_case(line.text)):
                 self.note(depth, f"paragraph at line {i + 1} starts a case: {line.text[:30]}")
                 cases.append([first, i + 1])
@@ -252,6 +269,7 @@ class CaseSplitter:
         self.unit_kind = self._regex(rules, "unit_kind")
         self.clause_unit = compile_regex(rules, "splitting", "clause_unit",
                                          require(rules, "splitting", "clause_unit", str) + self.unit_kind.pattern)
+        self.multi_lead = self._regex(rules, "multi_lead")
         self.example = re.compile(self._regex(rules, "example").pattern + "(?=" + self.clause_unit.pattern + ")")
         self.authorities = AuthorityFinder(rules)
         self.unit_break = re.compile(r"(?<=[；;。])\s*(?=" + self.clause_unit.pattern + ")")
