@@ -534,3 +534,11 @@ def test_a_lead_that_counts_its_cases_is_cut_at_each_party_told(clf):
     assert len(clf.classify("", text).cases) == 2
     one = text.replace("宣判两起帮助信息网络犯罪活动案件，", "宣判一起帮助信息网络犯罪活动案，")
     assert len(clf.classify("", one).cases) == 1  # two defendants of one case
+
+
+@pytest.mark.parametrize("first, second", [("一.", "二."), ("❶", "❷"), ("⑴", "⑵"), ("⒈", "⒉")])
+def test_more_list_markers_head_cases(clf, first, second):
+    text = (f"某市网安部门公布两起案例。\n{first}某公司网站被植入暗链，公安机关依法对该公司给予警告。\n"
+            f"{second}某学校网站存在漏洞，公安机关依法对该学校罚款五千元。\n")
+    assert [line.family for line in clf.splitter.lines(text)][1:] == [clf.splitter.family(first + "x")] * 2
+    assert len(clf.classify("", text).cases) == 2
