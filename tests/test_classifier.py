@@ -698,3 +698,11 @@ def test_a_civil_suit_brought_by_a_procuratorate_is_no_criminal_penalty(clf):
     text = "该院依法对某网络公司提起民事公益诉讼，要求其删除违法收集的个人信息。法院判决支持了检察机关的全部诉讼请求。"
     result = clf.classify("", text)
     assert result.is_enforcement and "刑事处罚" not in result.cases[0].penalties
+
+
+def test_any_law_or_regulation_cited_in_book_marks_is_a_statute(clf):
+    text = ("网吧未核对登记上网消费者身份证件，公安机关依据《互联网上网服务营业场所管理条例》第三十一条，"
+            "依照《公安机关办理行政案件程序规定》第一百三十八条，对该网吧给予警告。经查，该网吧曾转发《泪目！老街要拆了》一文。")
+    statutes = clf.classify("", text).cases[0].statutes
+    assert "互联网上网服务营业场所管理条例:31" in statutes
+    assert not any(s.startswith("公安机关办理行政案件程序规定") for s in statutes)

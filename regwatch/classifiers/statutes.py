@@ -59,6 +59,7 @@ class StatuteExtractor:
         self.rewrites = [self._rule(rules, f"rewrites[{i}]", r)
                          for i, r in enumerate(rules["statutes"].get("rewrites") or [])]
         self.known_laws = set(self.aliases.values())
+        self.law_name = compile_regex(rules, "statutes", "law_name", require(rules, "statutes", "law_name", str))
         same = rules["statutes"].get("same_law")
         self.same_law = (compile_regex(rules, "statutes", "same_law", f"(?:{same})(?=\\s*第)") if same else None)
         self.law_only: dict[str, list[InferenceRule]] = {
@@ -102,7 +103,7 @@ class StatuteExtractor:
             # "依据该法第六十六条" refers to the law named last
             law = self.normalise_law(raw_name) if raw_name else last
             last = law or last
-            if law not in self.known_laws:
+            if law not in self.known_laws and not self.law_name.fullmatch(law):
                 continue
             stop = SPAN_END.search(text, end)
             span = text[end: stop.start() if stop else end + 120]
