@@ -706,3 +706,14 @@ def test_any_law_or_regulation_cited_in_book_marks_is_a_statute(clf):
     statutes = clf.classify("", text).cases[0].statutes
     assert "互联网上网服务营业场所管理条例:31" in statutes
     assert not any(s.startswith("公安机关办理行政案件程序规定") for s in statutes)
+
+
+@pytest.mark.parametrize("text, org, persons", [
+    ("国家网信办对某出行公司处人民币80.26亿元罚款，对该公司董事长程某、总裁柳某各处人民币100万元罚款。",
+     8026000000, [1000000, 1000000]),
+    ("对该公司给予警告，并处5万元罚款，同时对直接主管人员和其他责任人员分别处以1万元罚款。", 50000, [10000, 10000]),
+    ("对张某、李某分别处以罚款5000元、3000元。", None, [5000, 3000]),
+])
+def test_one_amount_on_each_of_several_persons(clf, text, org, persons):
+    case = clf.classify("", text).cases[0]
+    assert (case.fine_org_yuan, sorted(case.fine_person_yuan)) == (org, sorted(persons))

@@ -31,6 +31,8 @@ class FineExtractor:
         self.person = compile_regex(rules, "penalties", "fines.person", cfg.get("person"))
         self.both = compile_regex(rules, "penalties", "fines.both", cfg.get("both"))
         self.range = compile_regex(rules, "penalties", "fines.range", cfg.get("range"))
+        self.each = compile_regex(rules, "penalties", "fines.each", cfg.get("each"))
+        self.each_name_break = compile_regex(rules, "penalties", "fines.each_name_break", cfg.get("each_name_break"))
 
     def extract(self, text: str) -> Fines:
         fines = Fines()
@@ -67,7 +69,9 @@ class FineExtractor:
                 else:
                     fines.person_yuan.append(yuan)
             elif is_person:
-                fines.person_yuan.append(yuan)
+                each = self.each.search(target)
+                names = self.each_name_break.split(target[:each.start()]) if each else [target]
+                fines.person_yuan.extend([yuan] * max(1, len(names)))
             else:
                 org_total += yuan
         fines.org_yuan = org_total or None
