@@ -717,3 +717,9 @@ def test_any_law_or_regulation_cited_in_book_marks_is_a_statute(clf):
 def test_one_amount_on_each_of_several_persons(clf, text, org, persons):
     case = clf.classify("", text).cases[0]
     assert (case.fine_org_yuan, sorted(case.fine_person_yuan)) == (org, sorted(persons))
+
+
+def test_an_offender_arrested_as_其_is_a_target(clf):
+    text = "2019年8月，某医院信息科工程师为报复医院，在医院信息系统中设置锁表程序，致系统瘫痪。警方将其抓获。"
+    result = clf.classify("", text)
+    assert result.is_enforcement and "刑事处罚" in result.cases[0].penalties
