@@ -13,6 +13,29 @@ UNIT_PREFIX = 12  # characters before an authority word that may name its place
 QUOTED = re.compile(r"“[^”\n]{1,30}”|《[^》\n]{1,40}》")
 
 
+class AnyOf:
+    """A YAML list of regexes searched one by one: each keeps the literal-prefix scan that Python's
+    `re` gives a single pattern and loses inside one long alternation. `search` finds what the
+    alternation would (the leftmost match, the earlier item on a tie)."""
+
+    def __init__(self, patterns: list[re.Pattern[str]]) -> None:
+        self.patterns = patterns
+
+    def search(self, text: str) -> re.Match[str] | None:
+        best: re.Match[str] | None = None
+        for pattern in self.patterns:
+            m = pattern.search(text)
+            if m and (best is None or m.start() < best.start()):
+                best = m
+        return best
+
+
+def any_of(rules: Rules, name: str, key: str) -> AnyOf:
+    """The regexes of a YAML list, for searching (see AnyOf)."""
+    items = require(rules, name, key, list)
+    return AnyOf([compile_regex(rules, name, f"{key}[{i}]", item) for i, item in enumerate(items)])
+
+
 def alternation(rules: Rules, name: str, key: str) -> re.Pattern[str]:
     """One regex from a YAML list of regexes."""
     items = require(rules, name, key, list)
@@ -27,12 +50,13 @@ class EnforcementDetector:
     def __init__(self, rules: Rules) -> None:
         self.window: int = require(rules, "enforcement", "window", int)
         self.action = alternation(rules, "enforcement", "actions")
+        self.any_action = any_of(rules, "enforcement", "actions")  # the quick test before finditer
         self.target = alternation(rules, "enforcement", "targets")
-        self.foreign = alternation(rules, "enforcement", "foreign")
-        self.totals = alternation(rules, "enforcement", "totals")
-        self.roundup = alternation(rules, "enforcement", "roundup")
-        self.policy = alternation(rules, "enforcement", "policy")
-        self.hypothetical = alternation(rules, "enforcement", "hypothetical")
+        self.foreign = any_of(rules, "enforcement", "foreign")
+        self.totals = any_of(rules, "enforcement", "totals")
+        self.roundup = any_of(rules, "enforcement", "roundup")
+        self.policy = any_of(rules, "enforcement", "policy")
+        self.hypothetical = any_of(rules, "enforcement", "hypothetical")
         self.group_decision = compile_regex(rules, "enforcement", "group_decision",
                                             require(rules, "enforcement", "group_decision", str))
         self.party = alternation(rules, "splitting", "parties")
@@ -67,6 +91,8 @@ class EnforcementDetector:
 
     def _sentence_evidence(self, sentence: str) -> tuple[str, bool] | None:
         """The reason a sentence gives (and whether it decides on a counted group), or None."""
+        if not self.any_action.search(sentence):
+            return None
         actions = list(self.action.finditer(sentence))
         if (not actions or self.foreign.search(sentence) or self.hypothetical.search(sentence)
                 or self.roundup.search(sentence)):
@@ -87,10 +113,8 @@ class EnforcementDetector:
     def decisions_only(self, text: str) -> str:
         """The text without campaign totals and without provision or conditional wording (what a
         law says may be imposed, what will be imposed if…): the sentences that can name a penalty."""
-        sentences = [m.group() for m in SENTENCE.finditer(text)]
-        if not self.roundup.search(text) and not self.hypothetical.search(text):
-            return "。".join(sentences)  # one search over the whole text instead of two a sentence
-        return "。".join(s for s in sentences if not self.roundup.search(s) and not self.hypothetical.search(s))
+        return "。".join(s for m in SENTENCE.finditer(text)
+                        if not self.roundup.search(s := m.group()) and not self.hypothetical.search(s))
 
     def counter_evidence(self, text: str) -> list[str]:
         """Reasons against: foreign regulators, campaign totals, policy news."""
