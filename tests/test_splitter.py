@@ -543,3 +543,10 @@ def test_more_list_markers_head_cases(clf, first, second):
     families = [line.family for line in clf.splitter.lines(text)][1:]
     assert families[0] is not None and families == [families[0]] * 2
     assert len(clf.classify("", text).cases) == 2
+
+
+def test_parallel_对_clauses_of_one_paragraph_are_cases(clf):
+    text = ("本月，省网信办依法查处一批违法违规网站和账号。经核查，对违规提供生成式人工智能服务的“智答”“灵问”等网站依法责令整改；"
+            "对发布传播色情赌博内容的“百花网”等网站依法予以关闭；对散布谣言的“星河”等账号，依法责令删除相关视频。\n")
+    result = clf.classify("", text)
+    assert [c.penalties for c in result.cases] == [["责令改正"], ["关闭网站或下架"], ["责令改正"]]
