@@ -169,7 +169,7 @@ class _Run:
         units: set[str] = set()  # the place-named units the current case names
         example: str | None = None  # the body that tells the current case's example (其中，X警方…)
         dated = False  # the current case opened with a date
-        lead: set[str] = set()  # the parties of a lead that sums up several cases (分别判处A…，B…)
+        lead: set[str] = set()  # the parties of a lead that counts the cases it sums up (宣判两起…，分别判处A…，B…)
         lead_at = -1  # the lead's line while it is a case of its own
         before: set[str] = set()  # the parties the paragraph before named
         heading_at: int | None = None
