@@ -388,7 +388,7 @@ class CaseSplitter:
         head = self.body(lines[item[0]].text)
         if not head and item[0] + 1 < item[1]:
             head = lines[item[0] + 1].text
-        head = re.split(r"[。！？；]", head, maxsplit=1)[0]  # a title may run on into the item's text
+        head = self.first_sentence(head)  # a title may run on into the item's text
         return bool(head) and len(head) <= 40 and bool(self.case_title.search(head))
 
     def body(self, line: str) -> str:
