@@ -550,3 +550,22 @@ def test_parallel_对_clauses_of_one_paragraph_are_cases(clf):
             "对发布传播色情赌博内容的“百花网”等网站依法予以关闭；对散布谣言的“星河”等账号，依法责令删除相关视频。\n")
     result = clf.classify("", text)
     assert [c.penalties for c in result.cases] == [["责令改正"], ["关闭网站或下架"], ["责令改正"]]
+
+
+def test_a_story_that_returns_to_the_people_of_its_lead_is_one_case(clf):
+    """A background paragraph with another person (the buyer who led police to the case) does not
+    end the case: when the story comes back to two people of its lead, all of it is one case."""
+    text = ("近日，某区人民检察院提起公诉的赵某、钱某侵犯公民个人信息案宣判，法院判处二人有期徒刑。\n"
+            "2023年5月，某区公安分局民警在工作中发现孙某向某培训机构出售学生信息，遂立案侦查。\n"
+            "民警顺线追查发现，赵某系某社区卫生服务中心工作人员，利用职务便利将系统内的儿童信息导出后交给钱某出售。\n")
+    assert len(clf.classify("", text).cases) == 1
+    apart = text.replace("赵某系", "周某系").replace("交给钱某", "交给吴某")
+    assert len(clf.classify("", apart).cases) == 2  # a paragraph about other people is another case
+
+
+def test_a_paragraph_on_the_investigation_of_the_case_before_continues_it(clf):
+    text = ("2024年3月，某县公安局网安大队对某物流公司未履行个人信息保护义务一案立案调查。\n"
+            "经县公安局网安大队侦查，某快递网点负责人李某未对面单信息采取保护措施，公安机关依法对其罚款五千元。\n")
+    assert len(clf.classify("", text).cases) == 1
+    found = text.replace("经县公安局网安大队侦查", "经县公安局网安大队巡查发现")
+    assert len(clf.classify("", found).cases) == 2  # a patrol that finds something finds a new case

@@ -17,6 +17,7 @@ from .rules import Rules, RulesError, compile_regex, require
 
 HEADING = "heading"
 SENTENCE_END = re.compile(r"[。！？!?；;：:…]$")
+MASKED_PERSON = re.compile(r"[\u4e00-\u9fa5]某某?")  # a party named like 裴某, 王某某
 Span = tuple[int, int]  # [first line, last line + 1)
 
 
@@ -172,6 +173,7 @@ class _Run:
         lead: set[str] = set()  # the parties of a lead that counts the cases it sums up (宣判两起…，分别判处A…，B…)
         lead_at = -1  # the lead's line while it is a case of its own
         before: set[str] = set()  # the parties the paragraph before named
+        persons: list[set[str]] = []  # the masked persons (裴某) each case so far names
         heading_at: int | None = None
         for i in range(*span):
             line = self.lines[i]
@@ -186,11 +188,22 @@ class _Run:
                 if self.is_case(line.text):
                     cases.append([first, i + 1])
                     parties, units = splitter.parties(line.text), splitter.units(line.text)
+                    persons.append(splitter.persons(parties))
                     dated, example = bool(splitter.story_start.match(line.text)), splitter.example_of(line.text)
                     lead = parties if len(parties) >= 2 and splitter.multi_lead.search(line.text) else set()
                     lead_at = first if lead else -1
                 continue
             named = splitter.parties(line.text)
+            names = splitter.persons(named)
+            back = None if lead or names & persons[-1] else next(
+                (j for j in range(len(cases) - 1) if len(names & persons[j]) >= 2), None)
+            if back is not None:  # the story returns to the people of an earlier case: all since is that case
+                self.note(depth, f"paragraph at line {i + 1} returns to the case at line {cases[back][0] + 1}: {line.text[:30]}")
+                cases[back][1] = i + 1
+                del cases[back + 1:]
+                persons[back:] = [set().union(*persons[back:], names)]
+                parties |= named
+                continue
             known = {p for p in named if any(p in q or q in p for q in parties)}
             parallel = line.clause and not known  # a clause of parallel actions that names no party of the case before
             story = bool(splitter.story_start.match(line.text))
@@ -211,6 +224,7 @@ class _Run:
             elif from_lead and not splitter.continuation.match(line.text):
                 self.note(depth, f"paragraph at line {i + 1} tells another party of the lead: {line.text[:30]}")
                 cases.append([first, i + 1])
+                persons.append(names)
                 self.named.add(first)
                 parties, units, dated, example = named, splitter.units(line.text), story, told
             elif ((parallel or own_unit or own_example or (parties and named - known and (not known or story))
@@ -218,9 +232,11 @@ class _Run:
                     and not splitter.continuation.match(line.text) and self.is_case(line.text)):
                 self.note(depth, f"paragraph at line {i + 1} starts a case: {line.text[:30]}")
                 cases.append([first, i + 1])
+                persons.append(names)
                 parties, units, dated, example = named, splitter.units(line.text), story, told
             else:
                 cases[-1][1] = i + 1
+                persons[-1] |= names
                 units |= splitter.units(line.text)
                 example = example or told
                 if named and self.is_case(line.text):
@@ -414,6 +430,11 @@ class CaseSplitter:
         first = self.first_sentence(text)
         actor = self.story_actor.search(first)
         return bool(actor) and not self.refers_back.search(first, 0, actor.start())
+
+    @staticmethod
+    def persons(parties: set[str]) -> set[str]:
+        """The masked persons among the parties (裴某, 王某某)."""
+        return {p for p in parties if MASKED_PERSON.fullmatch(p)}
 
     def parties(self, text: str) -> set[str]:
         return {m.group() for m in self.party.finditer(text)}
