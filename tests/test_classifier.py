@@ -474,6 +474,12 @@ def test_intruded_system_named_in_passive(clf):
     ("某论坛用户大量发布赌博广告信息，公安机关对该论坛运营公司予以警告。", "互联网"),
     ("某基础电信企业分公司系统存在漏洞，通信管理局对该分公司予以警告。", "运营商"),
     ("某县社保经办窗口工作人员出售参保信息，法院判处其有期徒刑一年。", "政府与事业单位"),
+    ("某电子科技有限公司系统登录页被植入违法信息，公安机关对该公司罚款一万元。", "制造业"),
+    ("某市交警大队辅助人员查询车主信息出售给二手车商，法院判处其有期徒刑一年。", "公检法"),
+    ("某共享单车运营公司系统被破解，警方将破解者刑事拘留。", "交通运输"),
+    ("中国联通某分公司员工出售客户信息，法院判处其有期徒刑二年。", "运营商"),
+    # 支付 as a verb says nothing of the sector
+    ("某酒店前台员工出售住客信息，买家通过微信支付报酬，法院判处其有期徒刑一年。", "生活服务"),
 ])
 def test_industry_wording(clf, text, industry):
     assert one(clf, text).industry == industry
@@ -487,6 +493,24 @@ def test_organisation_named_by_its_own_noun(clf):
 def test_individual_offender_by_description(clf):
     case = one(clf, "2019年，某市网安支队查获大学生刘某入侵学校教务系统篡改成绩，刘某已被刑事拘留。")
     assert case.subject == ["个人黑客"] and case.nature == ["外部入侵"]
+
+
+@pytest.mark.parametrize("text, subject", [
+    ("2019年，某区法院以非法获取计算机信息系统数据罪判处孙某有期徒刑二年。", ["个人黑客"]),
+    ("2019年，当地警方依据《网络安全法》第六十三条对张某予以行政拘留五日。", ["个人黑客"]),
+    ("2019年，某区法院以破坏计算机信息系统罪判处孙某有期徒刑二年，判处邵某有期徒刑一年六个月。", ["黑产团伙"]),
+])
+def test_persons_sentenced_or_detained_are_the_offenders(clf, text, subject):
+    assert one(clf, text).subject == subject
+
+
+def test_a_defendant_organisation_committed_the_crime_and_is_tried_in_the_same_case(clf):
+    text = ("2020年12月，某区人民法院公开宣判王某、赵某破坏计算机信息系统案。\n"
+            "检察机关指控，被告人王某等人设计上架某App，破解多家单车企业的系统，所在单位某科技有限公司收取用户费用。\n"
+            "法院判处王某有期徒刑五年，判处赵某有期徒刑三年。\n"
+            "被告单位某科技有限公司犯破坏计算机信息系统罪，判处罚金人民币五百万元。\n")
+    result = clf.classify("", text)
+    assert len(result.cases) == 1 and "机构犯罪" in result.cases[0].nature
 
 
 def test_attacked_organisation_lists_attackers_in_newer_cases(clf):
