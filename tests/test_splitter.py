@@ -569,3 +569,29 @@ def test_a_paragraph_on_the_investigation_of_the_case_before_continues_it(clf):
     assert len(clf.classify("", text).cases) == 1
     found = text.replace("经县公安局网安大队侦查", "经县公安局网安大队巡查发现")
     assert len(clf.classify("", found).cases) == 2  # a patrol that finds something finds a new case
+
+
+def test_accounts_named_then_closed_in_the_next_sentence_are_cases(clf):
+    text = ("近期，网信部门依法处置一批仿冒账号。现将部分典型案例通报如下。\n"
+            "1.“晨光快讯”“江城日报”等账号仿冒新闻媒体名称，违规开展互联网新闻信息服务。涉及的账号已被依法关闭。\n"
+            "2.“某某招生办”等账号假冒招生部门官方名称，为培训业务违规引流。涉案账号已被依法禁言。\n")
+    assert len(clf.classify("", text).cases) == 2
+
+
+def test_a_round_up_heading_that_states_a_decision_names_a_case(clf):
+    text = ("今年以来，全省各地网信部门依法查处一批违法违规网站。\n"
+            "甲市关停一批违法违规网站\n"
+            "甲市网信办在清查中发现“某某信息网”等网站存在涉赌信息，依法关停上述网站。\n"
+            "乙县对未履行数据安全保护义务的2家单位进行处罚\n"
+            "近日，乙县网信办和县公安局网安大队联合开展执法检查。\n")
+    assert len(clf.classify("", text).cases) == 2
+    plain = text.replace("乙县对未履行数据安全保护义务的2家单位进行处罚", "乙县开展网络安全执法检查")
+    assert len(clf.classify("", plain).cases) == 1  # a heading that decides nothing names no case
+
+
+@pytest.mark.parametrize("text", [
+    "近日，某区检察院在履职中发现部分行政机关公开的文件含有个人敏感信息，先后向3家行政机关发送检察建议。",
+    "今年5月，某市公安局网安支队打掉一个专门为境外诈骗团伙提供引流服务的犯罪团伙。",
+])
+def test_a_recommendation_of_a_procuratorate_and_a_gang_taken_down_are_cases(clf, text):
+    assert clf.classify("", text).is_enforcement
