@@ -22,7 +22,7 @@ def test_every_row_has_a_source_a_split_and_canonical_labels():
     seen = set()
     for row in rows():
         assert row["id"] not in seen and row["source_url"].startswith("http") and row["split"] in {"dev", "heldout"}
-        assert row["round"] in (1, 2, 3, 4, 5, 6, 7)
+        assert row["round"] in (1, 2, 3, 4, 5, 6, 7, 8)
         seen.add(row["id"])
         assert len(row["text"]) <= 6000 and row["is_enforcement"] in (True, False, None)
         assert bool(row["cases"]) == bool(row["is_enforcement"])
@@ -37,11 +37,14 @@ def test_held_out_part_was_fixed_by_position():
     """Rounds 1–5 are dev: their held-out halves were opened for tuning after being scored as a whole
     (rounds 1 and 2 on 2026-11-30, rounds 3–5 on 2026-12-02). Round 6 (r6*), labelled 2026-12-02 by
     readers who never saw the rules: every second row is held out and never tuned on. Round 7 (r7*),
-    labelled later that day, is held out whole: a test set, scored only as a whole."""
+    labelled later that day, is held out whole: a test set, scored only as a whole. Round 8 (r8-*),
+    labelled on the next session of 2026-12-02 and scored as a whole before tuning: every second row
+    is held out."""
     assert all(r["split"] == "dev" for r in rows() if r["round"] <= 5)
-    batch = [r for r in rows() if r["round"] == 6]
-    assert [r["split"] for r in batch] == ["heldout" if i % 2 else "dev" for i in range(len(batch))]
-    assert len(batch) >= 75
+    for number, size in ((6, 75), (8, 38)):
+        batch = [r for r in rows() if r["round"] == number]
+        assert [r["split"] for r in batch] == ["heldout" if i % 2 else "dev" for i in range(len(batch))]
+        assert len(batch) >= size
     test = [r for r in rows() if r["round"] == 7]
     assert len(test) >= 40 and all(r["split"] == "heldout" for r in test)
 
@@ -59,16 +62,28 @@ def test_round_one_figures(tmp_path):
 
 
 CARDS = ROOT / "tests" / "fixtures" / "cards_unseen.jsonl"
+CARDS_ROUND2 = ROOT / "tests" / "fixtures" / "cards_round2.jsonl"
 
 
-def test_unseen_cards_have_sources_editions_and_canonical_labels():
-    """Cards written on 2026-12-02 from real single-case articles, by readers who never saw the
-    rules, in the report cards' conventions: never tuned on (the card figures to trust)."""
-    cards = [json.loads(line) for line in CARDS.read_text(encoding="utf-8").splitlines() if line.strip()]
+def cards_of(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("path", [CARDS, CARDS_ROUND2], ids=["unseen", "round2"])
+def test_written_cards_have_sources_editions_and_canonical_labels(path):
+    """Cards written from real single-case articles, by readers who never saw the rules, in the
+    report cards' conventions. cards_unseen (2026-12-02): never tuned on. cards_round2 (the next
+    session, 22 of each edition): scored as a whole first, then every second card of each edition
+    held out."""
+    cards = cards_of(path)
     assert len(cards) >= 20 and len({c["id"] for c in cards}) == len(cards)
+    if path == CARDS_ROUND2:
+        for edition in ("2019-2020H1", "2023-2024H1"):
+            batch = [c["split"] for c in cards if c["report"] == edition]
+            assert batch == ["heldout" if i % 2 else "dev" for i in range(len(batch))] and len(batch) >= 20
     for card in cards:
         labels = card["labels"]
-        assert card["source_url"].startswith("http") and card["split"] == "heldout"
+        assert card["source_url"].startswith("http") and card["split"] in ({"heldout"} if path == CARDS else {"dev", "heldout"})
         assert card["report"] in ("2019-2020H1", "2023-2024H1")
         for field in ("industry", "subject", "nature", "impact"):
             assert labels[field] and set(labels[field]) <= set(VOCABULARY[field]), (card["id"], field)
