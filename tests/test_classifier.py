@@ -446,6 +446,11 @@ def test_citation_notations(clf, phrase, expected):
     ("2023年，某公司网站存在漏洞未及时修复，公安机关依据《网络安全法》第五十九条对该公司予以警告。", "网络安全法:25"),
     ("2024年，某网络平台对用户发布的违法信息未及时删除，未落实信息内容审核制度，网信办对该平台予以警告。",
      "网络安全法:47"),
+    # a law named without articles: its penalty article and the duty the facts breach
+    ("2023年，某物业公司未履行个人信息保护义务，违反《个人信息保护法》之规定，公安机关依法对其予以警告。", "个人信息保护法:51"),
+    ("2023年，某物业公司未履行个人信息保护义务，违反《个人信息保护法》之规定，公安机关依法对其予以警告。", "个人信息保护法:66"),
+    # a traffic police insider is an official (45), not a company's staff (44)
+    ("2019年，某市交警大队工作人员王某利用工作便利查询车主信息出售，法院以侵犯公民个人信息罪判处王某有期徒刑一年。", "网络安全法:45"),
 ])
 def test_duty_inference(clf, text, expected):
     assert expected in one(clf, text).statutes

@@ -595,3 +595,21 @@ def test_a_round_up_heading_that_states_a_decision_names_a_case(clf):
 ])
 def test_a_recommendation_of_a_procuratorate_and_a_gang_taken_down_are_cases(clf, text):
     assert clf.classify("", text).is_enforcement
+
+
+@pytest.mark.parametrize("text", [
+    # a decision that closes a long sentence which named its target near the start
+    "某医院信息系统遭勒索病毒攻击，经调查，该医院未建立网络安全管理制度，违反了《网络安全法》第二十一条规定，公安机关依据第五十九条作出处罚决定。",
+    # the victim's own duties investigated beside the attack
+    "2020年3月，某市公安局在侦办一起黑客攻击案件中发现，被攻击的某公司未落实网络安全等级保护制度，公安机关对该公司开展“一案双查”。",
+])
+def test_decisions_far_from_their_target_and_one_case_two_checks_are_cases(clf, text):
+    assert clf.classify("", text).is_enforcement
+
+
+def test_a_unit_named_after_a_date_is_the_same_unit(clf):
+    """"2022年11月22日天柱县公安局…" names the 天柱县公安局 of the paragraph before, not another body."""
+    text = ("案例一\n某县公安局网安大队检查发现“某某网”网站未落实安全技术措施，依法对该网站负责人罚款5000元。\n"
+            "案例二\n2022年11月，甲县公安局网安大队在侦办龚某某侵犯公民个人信息案中启动“一案双查”，发现某营业厅未制定网络安全管理制度。\n"
+            "2022年11月22日甲县公安局依法对该营业厅予以警告处罚。\n")
+    assert len(clf.classify("", text).cases) == 2

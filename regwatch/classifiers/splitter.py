@@ -208,7 +208,7 @@ class _Run:
             parallel = line.clause and not known  # a clause of parallel actions that names no party of the case before
             story = bool(splitter.story_start.match(line.text))
             opening = splitter.first_sentence(line.text)
-            fresh = splitter.units(opening) - units
+            fresh = {new for new in splitter.units(opening) if not any(splitter.same_unit(new, old) for old in units)}
             own_unit = dated and story and bool(fresh) and (
                 any(splitter.another_of_a_kind(new, old) for new in fresh for old in units)
                 or not splitter.refers_back.search(opening))
@@ -368,9 +368,14 @@ class CaseSplitter:
         m = self.example.search(text)
         return self.clause_unit.match(text, m.end()).group() if m else None
 
+    @staticmethod
+    def same_unit(unit: str, other: str) -> bool:
+        """One body named twice: a name may have caught a character before it ("22日天柱县公安局")."""
+        return unit.endswith(other) or other.endswith(unit)
+
     def another_of_a_kind(self, unit: str, other: str) -> bool:
         """Two bodies of the same kind, each its own (东阿县公安局 and 临清市公安局; not 检察院 and 法院)."""
-        return unit != other and self.authorities.first(unit) == self.authorities.first(other)
+        return not self.same_unit(unit, other) and self.authorities.first(unit) == self.authorities.first(other)
 
     def _unit_cuts(self, line: str, body: str) -> list[int]:
         """Where sentences open with another body of the same kind than the sentence before did,
