@@ -613,3 +613,12 @@ def test_a_unit_named_after_a_date_is_the_same_unit(clf):
             "案例二\n2022年11月，甲县公安局网安大队在侦办龚某某侵犯公民个人信息案中启动“一案双查”，发现某营业厅未制定网络安全管理制度。\n"
             "2022年11月22日甲县公安局依法对该营业厅予以警告处罚。\n")
     assert len(clf.classify("", text).cases) == 2
+
+
+def test_means_already_applied_to_named_accounts_are_a_decision(clf):
+    text = ("现将部分典型案例通报如下：\n"
+            "1. 依法处置扰乱企业经营秩序的账号。账号“某某说车”“某某财经”等故意发布企业负面信息。已责令相关网站依法依约对上述账号采取关闭、禁言等处置措施。\n"
+            "2. 严厉打击网络水军行为。“某某青年”等13个账号发布同质化帖文。已责令相关网站依法依约对上述账号作关闭处置。\n")
+    assert len(clf.classify("", text).cases) == 2
+    policy = "下一步，网信部门将通过约谈、关闭、禁言等手段持续整治。网信部门采取约谈、下架等措施督促整改。"
+    assert not clf.classify("", policy).is_enforcement  # means in general are no decision
