@@ -622,3 +622,17 @@ def test_means_already_applied_to_named_accounts_are_a_decision(clf):
     assert len(clf.classify("", text).cases) == 2
     policy = "下一步，网信部门将通过约谈、关闭、禁言等手段持续整治。网信部门采取约谈、下架等措施督促整改。"
     assert not clf.classify("", policy).is_enforcement  # means in general are no decision
+
+
+def test_a_published_list_of_offending_apps_is_a_notice(clf):
+    text = ("日前，某省通信管理局组织对主流应用商店的APP进行了检查，通报了存在问题的应用软件名单，"
+            "要求相关APP在12月9日前完成整改。\n")
+    result = clf.classify("", text)
+    assert result.is_enforcement and result.cases[0].authority == "通信管理"
+
+
+def test_a_site_moderating_its_own_users_is_no_case(clf):
+    text = ("本阶段，某某论坛共清理违法和不良信息12条。用户“小美”“jeeki”因发布涉赌信息，站方依法对账号予以永久禁言处理。\n")
+    assert not clf.classify("", text).is_enforcement
+    police = text.replace("站方依法对账号予以永久禁言处理", "县公安局网安大队依法对账号予以封禁处理")
+    assert clf.classify("", police).is_enforcement
