@@ -636,3 +636,22 @@ def test_a_site_moderating_its_own_users_is_no_case(clf):
     assert not clf.classify("", text).is_enforcement
     police = text.replace("站方依法对账号予以永久禁言处理", "县公安局网安大队依法对账号予以封禁处理")
     assert clf.classify("", police).is_enforcement
+
+
+def test_names_in_padded_straight_quotes_read_as_quoted_names(clf):
+    text = ('近期，某市网信办依法处置一批违法违规账号。对发布虚假谣言信息的小红书账号 " 某某小灵通 " 依法约谈并予以关闭；'
+            '对违规发布教育培训广告的 " 某某培训 "" 某某中考 " 等 9 个抖音账号予以暂停更新 6 个月处置。\n')
+    assert clf.readable(text).count("“") == 3
+    assert len(clf.classify("", text).cases) == 2
+
+
+def test_parallel_clauses_opening_with_quoted_names_are_cases(clf):
+    text = ("2月，某区网信部门共关闭违法违规账号15个。经核查，“某某影院”网站存在色情视频，已注销原网址域名备案；"
+            "“某某街拍网”存在低俗照片，已依法责令其关闭网站；“某某期刊”“某某墨客”两家网站涉及赌博，已协调通信管理局注销备案；"
+            "约谈某某信息技术有限公司负责人，要求撤下其所属抖音号中的不良信息。\n")
+    assert len(clf.classify("", text).cases) == 4
+
+
+def test_advice_to_the_public_is_no_decision(clf):
+    text = "某市网信办提醒广大网民，网站域名、账号不再使用后，要根据有关规定及时注销备案信息。"
+    assert not clf.classify("", text).is_enforcement
