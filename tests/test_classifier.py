@@ -509,6 +509,29 @@ def test_persons_sentenced_or_detained_are_the_offenders(clf, text, subject):
     assert one(clf, text).subject == subject
 
 
+def test_an_intrusion_with_no_named_offender_is_an_outside_offence(clf):
+    text = ("今年4月，某市网警在巡查中发现两个政府网站遭入侵，被人上传“挖矿”工具。民警很快查明系林某、李某所为，"
+            "并将二人抓获，对二人进行了批评教育。")
+    case = one(clf, text)
+    assert case.subject == ["个人黑客"] and case.nature == ["外部入侵"]
+
+
+def test_a_victim_buying_protection_commits_no_crime(clf):
+    text = ("2019年1月，某科技公司服务器遭DDOS攻击256次，公司花费五万元从云服务商购买防护服务。"
+            "法院以破坏计算机信息系统罪判处被告人骆某有期徒刑一年十个月。")
+    assert one(clf, text).nature == ["外部入侵"]
+    sold = "2019年，某科技公司从他人处购买公民个人信息用于营销，公安机关对该公司罚款十万元。"
+    assert one(clf, sold).nature == ["机构犯罪"]
+
+
+@pytest.mark.parametrize("text", [
+    "昨天，某招聘网站的两名工作人员因涉嫌售卖求职者简历在某区法院受审。",
+    "某区人民检察院召开新闻发布会，通报了该院近期办理的一起某征信公司出售公民房屋产权信息的案件。",
+])
+def test_a_trial_and_a_procuratorate_s_own_case_are_cases(clf, text):
+    assert clf.classify("", text).is_enforcement
+
+
 def test_a_defendant_organisation_committed_the_crime_and_is_tried_in_the_same_case(clf):
     text = ("2020年12月，某区人民法院公开宣判王某、赵某破坏计算机信息系统案。\n"
             "检察机关指控，被告人王某等人设计上架某App，破解多家单车企业的系统，所在单位某科技有限公司收取用户费用。\n"

@@ -172,9 +172,14 @@ class EnforcementClassifier:
         return self.splitter.explain(text, lambda item: bool(self.detector.evidence(item)))
 
     def _case(self, title: str, text: str, context: str, position: int, year: int | None) -> CaseCard:
-        subject = self.scorers["subject"].multi_labels(title, text)
+        subject_scorer, nature_scores = self.scorers["subject"], self.scorers["nature"].scores(title, text)
+        subject_scores = subject_scorer.scores(title, text)
+        subject = subject_scorer.multi_labels(title, text, subject_scores)
+        if (not any(subject_scores[r.label] >= r.threshold for r in subject_scorer.rules)
+                and nature_scores["外部入侵"] > nature_scores["建设运维管理疏失"]):
+            subject = ["个人黑客"]  # nobody named as the offender, and the text tells of an intrusion more than of failed duties
         insider = bool(self.insider.search(text))
-        nature = self._nature(self.scorers["nature"].scores(title, text), subject, insider)
+        nature = self._nature(nature_scores, subject, insider)
         subject = self._subject(subject, nature, insider, text)
         own_nature = nature  # statutes follow the organisation's own failure, not the attack on it
         if (self.attacked_convention and self.editions.holds(self.attacked_convention, year)
