@@ -655,3 +655,22 @@ def test_parallel_clauses_opening_with_quoted_names_are_cases(clf):
 def test_advice_to_the_public_is_no_decision(clf):
     text = "某市网信办提醒广大网民，网站域名、账号不再使用后，要根据有关规定及时注销备案信息。"
     assert not clf.classify("", text).is_enforcement
+
+
+def test_a_paragraph_that_lists_the_accounts_of_the_lead_again_continues_it(clf):
+    text = ("近日，某区网信办在专项行动中，对涉嫌传播淫秽色情信息的“某某小事”等5个微信公众号全部作封号处理。\n"
+            "区网信办根据公众举报发现，“某某小事”“爱你生活”“色迷迷”“食色性”“夜话”等5个微信公众号存在严重违规行为，"
+            "区网信办多次约谈、督促“某某小事”进行整改，但该账号整改不彻底。\n")
+    assert len(clf.classify("", text).cases) == 1
+
+
+def test_parallel_closures_of_quoted_sites_of_a_kind_are_cases(clf):
+    text = ("近期，省网信办会同省通信管理局对25家违法网站依法予以查处。\n"
+            "其中，关闭“七夏影院”“橙子视频”等色情类网站12家；关闭“彩客网”“热购彩票”等网络博彩类网站8家；"
+            "关闭“糖友之家”“网上赚钱”等诈骗类网站3家。\n")
+    assert len(clf.classify("", text).cases) == 3
+
+
+def test_the_source_a_report_quotes_is_no_target(clf):
+    text = "据“网信中国”微信公众号19日消息，2022年，全国网信系统持续加大网络执法力度，坚决依法查处各类违法违规案件。"
+    assert not clf.classify("", text).is_enforcement

@@ -18,6 +18,7 @@ from .rules import Rules, RulesError, compile_regex, require
 HEADING = "heading"
 SENTENCE_END = re.compile(r"[。！？!?；;：:…]$")
 MASKED_PERSON = re.compile(r"[\u4e00-\u9fa5]某某?")  # a party named like 裴某, 王某某
+QUOTED_NAME = re.compile(r"[“\"]([^”\"]{1,20})[”\"]")
 Span = tuple[int, int]  # [first line, last line + 1)
 
 
@@ -152,7 +153,7 @@ class _Run:
         if line.family in self.splitter.case_naming or not self.splitter.continuation.match(body):
             return False
         before = self.splitter.parties(self.text(case))
-        return all(any(p in q or q in p for q in before) for p in self.splitter.parties(self.text(item)))
+        return all(any(self.splitter.same_party(p, q) for q in before) for p in self.splitter.parties(self.text(item)))
 
     def paragraphs(self, span: Span, depth: int) -> list[Span] | None:
         """Cases of unnumbered text: after a case whose decisions named its party, a paragraph with a decision
@@ -204,7 +205,7 @@ class _Run:
                 persons[back:] = [set().union(*persons[back:], names)]
                 parties |= named
                 continue
-            known = {p for p in named if any(p in q or q in p for q in parties)}
+            known = {p for p in named if any(splitter.same_party(p, q) for q in parties)}
             parallel = line.clause and not known  # a clause of parallel actions that names no party of the case before
             story = bool(splitter.story_start.match(line.text))
             opening = splitter.first_sentence(line.text)
@@ -435,6 +436,13 @@ class CaseSplitter:
         first = self.first_sentence(text)
         actor = self.story_actor.search(first)
         return bool(actor) and not self.refers_back.search(first, 0, actor.start())
+
+    @staticmethod
+    def same_party(party: str, other: str) -> bool:
+        """Two mentions of one party: one holds the other, or they share a quoted name
+        (“某某小事”等11个公众号 and “某某小事”“爱生活”…等11个微信公众号)."""
+        return (party in other or other in party
+                or bool(set(QUOTED_NAME.findall(party)) & set(QUOTED_NAME.findall(other))))
 
     @staticmethod
     def persons(parties: set[str]) -> set[str]:
