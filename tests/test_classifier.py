@@ -509,6 +509,11 @@ def test_persons_sentenced_or_detained_are_the_offenders(clf, text, subject):
     assert one(clf, text).subject == subject
 
 
+def test_staff_who_sell_by_any_verb_are_insiders(clf):
+    case = one(clf, "2017年，某招聘网站的两名工作人员因涉嫌售卖求职者简历15万余份，被法院以侵犯公民个人信息罪判处有期徒刑。")
+    assert case.subject == ["内部人员"] and case.insider
+
+
 def test_an_intrusion_with_no_named_offender_is_an_outside_offence(clf):
     text = ("今年4月，某市网警在巡查中发现两个政府网站遭入侵，被人上传“挖矿”工具。民警很快查明系林某、李某所为，"
             "并将二人抓获，对二人进行了批评教育。")

@@ -674,3 +674,14 @@ def test_parallel_closures_of_quoted_sites_of_a_kind_are_cases(clf):
 def test_the_source_a_report_quotes_is_no_target(clf):
     text = "据“网信中国”微信公众号19日消息，2022年，全国网信系统持续加大网络执法力度，坚决依法查处各类违法违规案件。"
     assert not clf.classify("", text).is_enforcement
+
+
+def test_a_reason_paragraph_that_refers_back_mid_sentence_continues_the_case(clf):
+    """"决定对该医院…" and "严重影响了医院…" are no organisation's full name."""
+    text = ("近日，某市某医院被市公安局网安大队处以行政警告处罚。\n"
+            "原因是这样，网安大队在工作中发现该医院的门户网站存在安全漏洞，严重影响了医院网站的信息安全。"
+            "因此，市公安局网安大队根据《网络安全法》第二十一条、五十九条规定，决定对该医院处以行政警告处罚。\n")
+    result = clf.classify("", text)
+    assert len(result.cases) == 1 and result.cases[0].statutes[:2] == ["网络安全法:21", "网络安全法:59"]
+    named = text.replace("严重影响了医院网站", "某市第一人民医院网站也")
+    assert "某市第一人民医院" in clf.splitter.parties(named)
