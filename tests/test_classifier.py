@@ -509,6 +509,13 @@ def test_persons_sentenced_or_detained_are_the_offenders(clf, text, subject):
     assert one(clf, text).subject == subject
 
 
+def test_a_regulator_s_fine_loosely_called_罚金_is_no_criminal_penalty(clf):
+    case = one(clf, "3月18日，湖南省通信管理局宣布对某联通公司违规行为进行处罚，罚金总计6万元。")
+    assert "刑事处罚" not in case.penalties
+    court = one(clf, "2020年，某区法院以侵犯公民个人信息罪对被告人王某并处罚金人民币二万元。")
+    assert "刑事处罚" in court.penalties
+
+
 def test_staff_who_sell_by_any_verb_are_insiders(clf):
     case = one(clf, "2017年，某招聘网站的两名工作人员因涉嫌售卖求职者简历15万余份，被法院以侵犯公民个人信息罪判处有期徒刑。")
     assert case.subject == ["内部人员"] and case.insider
