@@ -685,3 +685,9 @@ def test_a_reason_paragraph_that_refers_back_mid_sentence_continues_the_case(clf
     assert len(result.cases) == 1 and result.cases[0].statutes[:2] == ["网络安全法:21", "网络安全法:59"]
     named = text.replace("严重影响了医院网站", "某市第一人民医院网站也")
     assert "某市第一人民医院" in clf.splitter.parties(named)
+
+
+def test_ascii_punctuation_between_chinese_reads_as_full_width(clf):
+    text = "近期,某区检察院对此开展公益诉讼专项行动,先后共向3家行政机关发送检察建议,督促职能部门健全信息审核机制。"
+    assert clf.readable(text).count("，") == 3 and clf.readable("罚款1,000元") == "罚款1,000元"
+    assert clf.classify("", text).is_enforcement  # "对此…,先后共向3家" is no decision on an unnamed batch
