@@ -22,7 +22,7 @@ def test_every_row_has_a_source_a_split_and_canonical_labels():
     seen = set()
     for row in rows():
         assert row["id"] not in seen and row["source_url"].startswith("http") and row["split"] in {"dev", "heldout"}
-        assert row["round"] in range(1, 10)
+        assert row["round"] in range(1, 11)
         seen.add(row["id"])
         assert len(row["text"]) <= 6000 and row["is_enforcement"] in (True, False, None)
         assert bool(row["cases"]) == bool(row["is_enforcement"])
@@ -40,9 +40,10 @@ def test_held_out_part_was_fixed_by_position():
     labelled later that day, is held out whole: a test set, scored only as a whole. Round 8 (r8-*),
     labelled on the next session of 2026-12-02 and scored as a whole before tuning: every second row
     is held out. Round 9 (r9a-* on 公安 topics, r9b-* on 网信/courts), labelled later that session:
-    the same, per labeller."""
+    the same, per labeller. Round 10 (r10a-* northern, r10b-* southern provinces) was held out whole
+    as a test set and scored once as a whole; then every second row was opened for tuning."""
     assert all(r["split"] == "dev" for r in rows() if r["round"] <= 5)
-    for prefix, size in (("r6", 75), ("r8-", 38), ("r9a-", 33), ("r9b-", 32)):
+    for prefix, size in (("r6", 75), ("r8-", 38), ("r9a-", 33), ("r9b-", 32), ("r10a-", 34), ("r10b-", 30)):
         batch = [r for r in rows() if r["id"].startswith(prefix)]
         assert [r["split"] for r in batch] == ["heldout" if i % 2 else "dev" for i in range(len(batch))]
         assert len(batch) >= size
@@ -65,18 +66,21 @@ def test_round_one_figures(tmp_path):
 CARDS = ROOT / "tests" / "fixtures" / "cards_unseen.jsonl"
 CARDS_ROUND2 = ROOT / "tests" / "fixtures" / "cards_round2.jsonl"
 CARDS_ROUND3 = ROOT / "tests" / "fixtures" / "cards_round3.jsonl"
+CARDS_ROUND4 = ROOT / "tests" / "fixtures" / "cards_round4.jsonl"
 
 
 def cards_of(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize("path", [CARDS, CARDS_ROUND2, CARDS_ROUND3], ids=["unseen", "round2", "round3"])
+@pytest.mark.parametrize("path", [CARDS, CARDS_ROUND2, CARDS_ROUND3, CARDS_ROUND4],
+                         ids=["unseen", "round2", "round3", "round4"])
 def test_written_cards_have_sources_editions_and_canonical_labels(path):
     """Cards written from real single-case articles, by readers who never saw the rules, in the
     report cards' conventions. cards_unseen (2026-12-02): never tuned on. cards_round2 (the next
-    session, 22 of each edition) and cards_round3 (15 of each, written after a study of the gold
-    annotators' habits): scored as a whole first, then every second card of each edition held out."""
+    session, 22 of each edition), cards_round3 and cards_round4 (15 of each, written after a study of
+    the gold annotators' habits; round 4 first held out whole as a test set): scored as a whole first,
+    then every second card of each edition held out."""
     cards = cards_of(path)
     assert len(cards) >= 20 and len({c["id"] for c in cards}) == len(cards)
     if path != CARDS:
