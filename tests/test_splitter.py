@@ -691,3 +691,26 @@ def test_ascii_punctuation_between_chinese_reads_as_full_width(clf):
     text = "近期,某区检察院对此开展公益诉讼专项行动,先后共向3家行政机关发送检察建议,督促职能部门健全信息审核机制。"
     assert clf.readable(text).count("，") == 3 and clf.readable("罚款1,000元") == "罚款1,000元"
     assert clf.classify("", text).is_enforcement  # "对此…,先后共向3家" is no decision on an unnamed batch
+
+
+def test_offenders_told_one_sentence_each_are_cases(clf):
+    text = ("据省委网信办消息，全省网信系统持续开展涉疫情网络信息内容整治。\n"
+            "经查，甲市王某和马某利用微博发布涉疫情谣言，网信部门会同公安部门对其依法进行核查处置，并对二人进行了批评教育。"
+            "乙区赵某在微信群传播他人个人信息，网信部门对其依法核查处置，并移交有关部门予以严肃处理。"
+            "丙市曾某在某餐饮服务监管群内发布涉疫谣言，网信部门会同公安部门进行查处，并对其进行约谈、训诫。\n")
+    assert len(clf.classify("", text).cases) == 3
+    one_story = ("经查，甲市王某利用微博发布涉疫情谣言。王某的朋友赵某也转发了该谣言。"
+                 "公安机关依法对王某行政拘留五日，对赵某批评教育。\n")
+    assert len(clf.classify("", one_story).cases) == 1  # a sentence that opens with a known person continues
+
+
+@pytest.mark.parametrize("text, penalty", [
+    ("近日，一名王姓网民在QQ群中发布虚假涉恐信息，被行拘五日。", "行政拘留"),
+    ("4月17日，警方在工作中发现违法行为人赵某故弄玄虚，将自己的核酸检测阴性结果通过修图软件改成阳性，"
+     "并在朋友圈内发布截图，混淆视听，引发部分市民恐慌，造成负面影响，经民警调查核实，依法对其行政处罚。", None),
+])
+def test_detention_shorthand_and_the_offender_of_an_administrative_case(clf, text, penalty):
+    result = clf.classify("", text)
+    assert result.is_enforcement
+    if penalty:
+        assert penalty in result.cases[0].penalties

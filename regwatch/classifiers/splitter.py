@@ -18,6 +18,8 @@ from .rules import Rules, RulesError, compile_regex, require
 HEADING = "heading"
 SENTENCE_END = re.compile(r"[。！？!?；;：:…]$")
 MASKED_PERSON = re.compile(r"[\u4e00-\u9fa5]某某?")  # a party named like 裴某, 王某某
+SENTENCE_BREAK = re.compile(r"[。！？!?]")
+PERSON_OPENING = 12  # characters at a sentence's start that may name the person it is about
 QUOTED_NAME = re.compile(r"[“\"]([^”\"]{1,20})[”\"]")
 Span = tuple[int, int]  # [first line, last line + 1)
 
@@ -351,15 +353,15 @@ class CaseSplitter:
 
     def clauses(self, line: str) -> list[str]:
         """A line of parallel actions cut before each later sentence that opens as it does: with
-        `clause_start`, with an inline item (`inline_item`: 一是…；二是…), or with an acting body of its
-        own (see `_unit_cuts`)."""
+        `clause_start`, with an inline item (`inline_item`: 一是…；二是…), with an acting body of its
+        own (see `_unit_cuts`), or with a person of its own (see `_person_cuts`)."""
         body = self.body(line)
         if self.clause_start.match(body):
             cuts = [m.start() for m in self.clause_break.finditer(line)]
         else:
             cuts = [m.end() for m in self.inline_item.finditer(line)]
             if len(cuts) < 2:
-                cuts = self._unit_cuts(line, body)
+                cuts = self._unit_cuts(line, body) or self._person_cuts(line)
             if not cuts:
                 return [line]
         return [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)])]
@@ -377,6 +379,23 @@ class CaseSplitter:
     def another_of_a_kind(self, unit: str, other: str) -> bool:
         """Two bodies of the same kind, each its own (东阿县公安局 and 临清市公安局; not 检察院 and 法院)."""
         return not self.same_unit(unit, other) and self.authorities.first(unit) == self.authorities.first(other)
+
+    def _person_cuts(self, line: str) -> list[int]:
+        """Where sentences open with a person no sentence before named ("兰州市王某和马某利用微博…。
+        白银市曾某在…。天水市骆某利用…"): a round-up of offenders told one sentence each, when the
+        first sentence opens so too and there are three or more of them."""
+        starts = [0] + [m.end() for m in SENTENCE_BREAK.finditer(line) if m.end() < len(line)]
+        seen: set[str] = set()
+        cuts = []
+        for start in starts:
+            opening = self.persons(self.parties(line[start:start + PERSON_OPENING]))
+            if not opening or opening & seen:
+                if start == 0:
+                    return []
+            elif start:
+                cuts.append(start)
+            seen |= self.persons(self.parties(self.first_sentence(line[start:])))
+        return cuts if len(cuts) >= 2 else []
 
     def _unit_cuts(self, line: str, body: str) -> list[int]:
         """Where sentences open with another body of the same kind than the sentence before did,
