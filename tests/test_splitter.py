@@ -714,3 +714,14 @@ def test_detention_shorthand_and_the_offender_of_an_administrative_case(clf, tex
     assert result.is_enforcement
     if penalty:
         assert penalty in result.cases[0].penalties
+
+
+def test_accounts_called_公号_and_items_headed_其一_其二(clf):
+    text = ("近期，省网信办组织开展违规自媒体账号专项整治。“长治某某”“晋中快讯”等11款自媒体微信公号违规刊载时政类新闻信息。"
+            "省网信办对“长治某某”“晋中快讯”3款微信公号依法予以关停。\n")
+    assert clf.classify("", text).is_enforcement
+    notice = ("现将存在侵害用户权益行为的应用程序情况通报如下：\n"
+              "其一，省通信管理局在抽测中发现，还有14款应用程序未完成整改，现对其进行公开通报。\n"
+              "其二，仍有5款应用程序未整改，现对“某某出行”等5款应用程序予以下架处置。\n")
+    result = clf.classify("", notice)
+    assert len(result.cases) == 2 and "通报" in result.cases[0].penalties
