@@ -516,6 +516,15 @@ def test_a_regulator_s_fine_loosely_called_罚金_is_no_criminal_penalty(clf):
     assert "刑事处罚" in court.penalties
 
 
+@pytest.mark.parametrize("text, insider", [
+    ("2023年，某培训机构学员接到自称是该机构工作人员的诈骗电话，经查系统被黑客入侵，公安机关对该机构罚款五万元。", False),
+    ("2023年，某公司管理系统内存储的该公司员工账号及客户信息被泄漏，公安机关对该公司罚款五万元。", False),
+    ("2019年，犯罪嫌疑人王某系某快递公司分拣员，利用工作之便拍摄快递面单出售，被公安机关刑事拘留。", True),
+])
+def test_an_employee_is_the_insider_only_when_the_offender_is_one(clf, text, insider):
+    assert one(clf, text).insider is insider
+
+
 def test_staff_who_sell_by_any_verb_are_insiders(clf):
     case = one(clf, "2017年，某招聘网站的两名工作人员因涉嫌售卖求职者简历15万余份，被法院以侵犯公民个人信息罪判处有期徒刑。")
     assert case.subject == ["内部人员"] and case.insider
