@@ -525,6 +525,13 @@ def test_an_employee_is_the_insider_only_when_the_offender_is_one(clf, text, ins
     assert one(clf, text).insider is insider
 
 
+def test_an_attack_carried_out_on_a_company_makes_no_company_the_offender(clf):
+    text = ("2017年7月，被告人冯某伙同网络黑客，用DDOS的方法恶意攻击某网络科技公司的服务器，此后又多次对该公司服务器进行流量攻击。"
+            "法院以敲诈勒索罪判处被告人冯某有期徒刑8个月。")
+    case = one(clf, text)
+    assert case.subject == ["个人黑客"] and case.nature == ["外部入侵"]
+
+
 def test_staff_who_sell_by_any_verb_are_insiders(clf):
     case = one(clf, "2017年，某招聘网站的两名工作人员因涉嫌售卖求职者简历15万余份，被法院以侵犯公民个人信息罪判处有期徒刑。")
     assert case.subject == ["内部人员"] and case.insider
