@@ -384,6 +384,8 @@ class CaseSplitter:
         """Where sentences open with a person no sentence before named ("兰州市王某和马某利用微博…。
         白银市曾某在…。天水市骆某利用…"): a round-up of offenders told one sentence each, when the
         first sentence opens so too and there are three or more of them."""
+        if line.count("某") < 3:
+            return []  # three persons are needed, each masked
         starts = [0] + [m.end() for m in SENTENCE_BREAK.finditer(line) if m.end() < len(line)]
         seen: set[str] = set()
         cuts = []
