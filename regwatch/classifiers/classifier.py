@@ -35,7 +35,8 @@ PINYIN_NOTE = re.compile(r"(?<=[\u4e00-\u9fffA-Za-z])[(（][a-zü\u00e0-\u00fc\u
 TONE_MARK = re.compile(r"[\u00e0-\u00fc\u0101-\u01dc]")
 #: A name in straight quotes padded with spaces, as some outlets print them (小红书账号 " 天津小灵通 ").
 #: ASCII , ; : next to a Chinese character (mirror sites print them): the rules read the full-width marks.
-ASCII_PUNCT = re.compile(r"(?<=[\u4e00-\u9fff“”》])[ \t]*([,;:])[ \t]*|[ \t]*([,;:])[ \t]*(?=[\u4e00-\u9fff“”《])")
+ASCII_PUNCT = re.compile(r"[ \t]*([,;:])[ \t]*")
+CHINESE = re.compile(r"[\u4e00-\u9fff“”《》]")
 FULL_WIDTH = {",": "，", ";": "；", ":": "："}
 STRAIGHT_QUOTED = re.compile(r'[ \t]*"[ \t]*([^"\n]{0,40}?[\u4e00-\u9fff][^"\n]{0,40}?)[ \t]*"[ \t]*')
 PINYIN_MIN_NOTES = 3
@@ -124,7 +125,9 @@ class EnforcementClassifier:
         text = self.simplified(text)
         if '"' in text:
             text = STRAIGHT_QUOTED.sub(r"“\1”", text)
-        text = ASCII_PUNCT.sub(lambda m: FULL_WIDTH[m.group(1) or m.group(2)], text)
+        text = ASCII_PUNCT.sub(lambda m: FULL_WIDTH[m.group(1)] if (
+            CHINESE.match(text, m.start() - 1) if m.start() else False) or CHINESE.match(text, m.end())
+            else m.group(), text)
         if TONE_MARK.search(text):
             notes = PINYIN_NOTE.findall(text)
             if sum(bool(TONE_MARK.search(n)) for n in notes) >= PINYIN_MIN_NOTES:
