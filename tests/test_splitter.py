@@ -571,13 +571,6 @@ def test_a_paragraph_on_the_investigation_of_the_case_before_continues_it(clf):
     assert len(clf.classify("", found).cases) == 2  # a patrol that finds something finds a new case
 
 
-def test_accounts_named_then_closed_in_the_next_sentence_are_cases(clf):
-    text = ("近期，网信部门依法处置一批仿冒账号。现将部分典型案例通报如下。\n"
-            "1.“晨光快讯”“江城日报”等账号仿冒新闻媒体名称，违规开展互联网新闻信息服务。涉及的账号已被依法关闭。\n"
-            "2.“某某招生办”等账号假冒招生部门官方名称，为培训业务违规引流。涉案账号已被依法禁言。\n")
-    assert len(clf.classify("", text).cases) == 2
-
-
 def test_a_round_up_heading_that_states_a_decision_names_a_case(clf):
     text = ("今年以来，全省各地网信部门依法查处一批违法违规网站。\n"
             "甲市关停一批违法违规网站\n"
@@ -645,35 +638,6 @@ def test_names_in_padded_straight_quotes_read_as_quoted_names(clf):
     assert len(clf.classify("", text).cases) == 2
 
 
-def test_parallel_clauses_opening_with_quoted_names_are_cases(clf):
-    text = ("2月，某区网信部门共关闭违法违规账号15个。经核查，“某某影院”网站存在色情视频，已注销原网址域名备案；"
-            "“某某街拍网”存在低俗照片，已依法责令其关闭网站；“某某期刊”“某某墨客”两家网站涉及赌博，已协调通信管理局注销备案；"
-            "约谈某某信息技术有限公司负责人，要求撤下其所属抖音号中的不良信息。\n")
-    assert len(clf.classify("", text).cases) == 4
-
-
-def test_advice_to_the_public_is_no_decision(clf):
-    text = "某市网信办提醒广大网民，网站域名、账号不再使用后，要根据有关规定及时注销备案信息。"
-    assert not clf.classify("", text).is_enforcement
-
-
-def test_a_paragraph_that_lists_the_accounts_of_the_lead_again_continues_it(clf):
-    text = ("近日，某区网信办在专项行动中，对涉嫌传播淫秽色情信息的“某某小事”等5个微信公众号全部作封号处理。\n"
-            "区网信办根据公众举报发现，“某某小事”“爱你生活”“色迷迷”“食色性”“夜话”等5个微信公众号存在严重违规行为，"
-            "区网信办多次约谈、督促“某某小事”进行整改，但该账号整改不彻底。\n")
-    assert len(clf.classify("", text).cases) == 1
-
-
-def test_parallel_closures_of_quoted_sites_of_a_kind_are_cases(clf):
-    text = ("近期，省网信办会同省通信管理局对25家违法网站依法予以查处。\n"
-            "其中，关闭“七夏影院”“橙子视频”等色情类网站12家；关闭“彩客网”“热购彩票”等网络博彩类网站8家；"
-            "关闭“糖友之家”“网上赚钱”等诈骗类网站3家。\n")
-    assert len(clf.classify("", text).cases) == 3
-
-
-def test_the_source_a_report_quotes_is_no_target(clf):
-    text = "据“网信中国”微信公众号19日消息，2022年，全国网信系统持续加大网络执法力度，坚决依法查处各类违法违规案件。"
-    assert not clf.classify("", text).is_enforcement
 
 
 def test_a_reason_paragraph_that_refers_back_mid_sentence_continues_the_case(clf):
@@ -725,3 +689,35 @@ def test_accounts_called_公号_and_items_headed_其一_其二(clf):
               "其二，仍有5款应用程序未整改，现对“某某出行”等5款应用程序予以下架处置。\n")
     result = clf.classify("", notice)
     assert len(result.cases) == 2 and "通报" in result.cases[0].penalties
+
+
+@pytest.mark.parametrize("text, count", [
+    # accounts named in one sentence and closed in the next (涉及的账号, 涉案账号)
+    ("近期，网信部门依法处置一批仿冒账号。现将部分典型案例通报如下。\n"
+     "1.“晨光快讯”“江城日报”等账号仿冒新闻媒体名称，违规开展互联网新闻信息服务。涉及的账号已被依法关闭。\n"
+     "2.“某某招生办”等账号假冒招生部门官方名称，为培训业务违规引流。涉案账号已被依法禁言。\n", 2),
+    # parallel clauses opening with a quoted name, or with 约谈
+    ("2月，某区网信部门共关闭违法违规账号15个。经核查，“某某影院”网站存在色情视频，已注销原网址域名备案；"
+     "“某某街拍网”存在低俗照片，已依法责令其关闭网站；“某某期刊”“某某墨客”两家网站涉及赌博，已协调通信管理局注销备案；"
+     "约谈某某信息技术有限公司负责人，要求撤下其所属抖音号中的不良信息。\n", 4),
+    # parallel closures of quoted sites of a kind (“…”等色情类网站12家)
+    ("近期，省网信办会同省通信管理局对25家违法网站依法予以查处。\n"
+     "其中，关闭“七夏影院”“橙子视频”等色情类网站12家；关闭“彩客网”“热购彩票”等网络博彩类网站8家；"
+     "关闭“糖友之家”“网上赚钱”等诈骗类网站3家。\n", 3),
+    # a paragraph that lists the accounts of the lead again (they share a quoted name) continues it
+    ("近日，某区网信办在专项行动中，对涉嫌传播淫秽色情信息的“某某小事”等5个微信公众号全部作封号处理。\n"
+     "区网信办根据公众举报发现，“某某小事”“爱你生活”“色迷迷”“食色性”“夜话”等5个微信公众号存在严重违规行为，"
+     "区网信办多次约谈、督促“某某小事”进行整改，但该账号整改不彻底。\n", 1),
+])
+def test_batch_notices_are_cut_by_their_named_targets(clf, text, count):
+    assert len(clf.classify("", text).cases) == count
+
+
+@pytest.mark.parametrize("text", [
+    # advice to the public
+    "某市网信办提醒广大网民，网站域名、账号不再使用后，要根据有关规定及时注销备案信息。",
+    # the source a report quotes (据“…”公众号) is no target
+    "据“网信中国”微信公众号19日消息，2022年，全国网信系统持续加大网络执法力度，坚决依法查处各类违法违规案件。",
+])
+def test_advice_and_attributions_are_no_decision(clf, text):
+    assert not clf.classify("", text).is_enforcement

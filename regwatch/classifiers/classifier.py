@@ -20,7 +20,7 @@ from .editions import EditionCalendar
 from .fines import FineExtractor
 from .labels import LabelScorer
 from .rules import compile_regex, load_rules, require
-from .splitter import CaseSplitter
+from .splitter import MASKED_PERSON, CaseSplitter
 from .statutes import StatuteExtractor
 
 SUMMARY_CHARS = 500
@@ -29,7 +29,6 @@ SUMMARY_CHARS = 500
 TRADITIONAL_MIN_CHANGES = 5
 DEFAULT_RULES_DIR = Path(str(PACKAGE_DATA / "rules"))
 ORG_NAME = re.compile(r"某([\u4e00-\u9fa5]{1,10}?)(?:有限|股份|责任)*(?:公司|集团|中心|所|店|会所)")
-MASKED_NAME = re.compile(r"[\u4e00-\u9fa5]某某?")
 #: Pinyin a mirror site writes after a character ("网(wǎng)警"); removed when a text has PINYIN_MIN_NOTES of them.
 PINYIN_NOTE = re.compile(r"(?<=[\u4e00-\u9fffA-Za-z])[(（][a-zü\u00e0-\u00fc\u0101-\u01dc]{1,6}[)）]")
 TONE_MARK = re.compile(r"[\u00e0-\u00fc\u0101-\u01dc]")
@@ -276,12 +275,12 @@ class EnforcementClassifier:
 
     def _keywords(self, phrase: str) -> list[str]:
         words = [w for w in self.tokenizer.lcut(phrase[:200]) if len(w) >= 2 and w not in self.stop_words
-                 and not w.isdigit() and not MASKED_NAME.fullmatch(w)]
+                 and not w.isdigit() and not MASKED_PERSON.fullmatch(w)]
         return list(dict.fromkeys(words))[: self.keyword_count]
 
     def _masked_names(self, text: str) -> list[str]:
         """Masked personal names such as 李某, 王某某 (not 对某公司)."""
-        return sorted({m.group()[0] + "某" for m in MASKED_NAME.finditer(text)
+        return sorted({m.group()[0] + "某" for m in MASKED_PERSON.finditer(text)
                        if m.group()[0] not in self.not_surnames and not ORG_NAME.match(text, m.start() + 1)})
 
     def _fingerprint(self, card: CaseCard, text: str) -> str:
