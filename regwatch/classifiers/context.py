@@ -5,6 +5,7 @@ import re
 
 import ahocorasick
 
+from .literals import LiteralGate
 from .rules import Rules, RulesError, check_vocabulary, compile_regex, require
 
 SENTENCE = re.compile(r"[^。！？!?；;\n]+")
@@ -15,18 +16,22 @@ QUOTED = re.compile(r"“[^”\n]{1,30}”|《[^》\n]{1,40}》")
 
 class AnyOf:
     """A YAML list of regexes searched one by one: each keeps the literal-prefix scan that Python's
-    `re` gives a single pattern and loses inside one long alternation. `search` finds what the
-    alternation would (the leftmost match, the earlier item on a tie)."""
+    `re` gives a single pattern and loses inside one long alternation, and only those whose
+    required words occur are searched (LiteralGate). `search` finds what the alternation would
+    (the leftmost match, the earlier item on a tie)."""
 
     def __init__(self, patterns: list[re.Pattern[str]]) -> None:
         self.patterns = patterns
+        self._gate = LiteralGate(patterns)
 
     def search(self, text: str) -> re.Match[str] | None:
         best: re.Match[str] | None = None
-        for pattern in self.patterns:
-            m = pattern.search(text)
-            if m and (best is None or m.start() < best.start()):
-                best = m
+        mask = self._gate.mask(text)
+        for i, pattern in enumerate(self.patterns):
+            if mask >> i & 1:
+                m = pattern.search(text)
+                if m and (best is None or m.start() < best.start()):
+                    best = m
         return best
 
 
@@ -204,12 +209,15 @@ class ProvinceFinder:
                     if str(alias) not in self.automaton:  # provinces.yaml wins over counties.yaml
                         self.automaton.add_word(str(alias), (len(str(alias)), str(province)))
         self.automaton.make_automaton()
+        self._longest = max((length for _, (length, _) in self.automaton.items()), default=0)
 
     def find(self, text: str) -> str | None:
         """The first place named outside quotes (a site called “登封信息网” may be run anywhere), else inside them."""
         quoted: list[tuple[int, int]] | None = None
         best: tuple[bool, int, int, str] | None = None
         for end, (length, province) in self.automaton.iter(text):
+            if best is not None and not best[0] and end - self._longest >= best[1]:
+                break  # names are found in order of their end: none to come starts before the best
             start = end - length + 1
             if quoted is None:
                 quoted = [m.span() for m in QUOTED.finditer(text)]
@@ -226,6 +234,7 @@ class PenaltyFinder:
         self.penalties = [(label, compile_regex(rules, "penalties", f"penalties.{label}", p))
                           for label, p in require(rules, "penalties", "penalties", dict).items()]
         check_vocabulary(rules, "penalties", "penalties", "penalties", [label for label, _ in self.penalties])
+        self._gate = LiteralGate([pattern for _, pattern in self.penalties])
 
         self.arrest = compile_regex(rules, "penalties", "arrest.pattern", require(rules, "penalties", "arrest.pattern", str))
         self.arrest_gives = require(rules, "penalties", "arrest.gives", str)
@@ -233,7 +242,8 @@ class PenaltyFinder:
         check_vocabulary(rules, "penalties", "arrest", "penalties", [self.arrest_gives, self.arrest_unless])
 
     def find(self, text: str) -> list[str]:
-        found = [label for label, pattern in self.penalties if pattern.search(text)]
+        mask = self._gate.mask(text)
+        found = [label for i, (label, pattern) in enumerate(self.penalties) if mask >> i & 1 and pattern.search(text)]
         if self.arrest_gives not in found and self.arrest_unless not in found and self.arrest.search(text):
             found.append(self.arrest_gives)  # an arrest in a solved case (see `arrest` in penalties.yaml)
         return found

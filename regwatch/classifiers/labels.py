@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .literals import LiteralGate
 from .rules import Rules, RulesError, check_vocabulary, compile_regex, require
 
 
@@ -39,18 +40,22 @@ class LabelScorer:
                 compiled.append((compile_regex(rules, "labels", f"{key}.{pattern}", pattern), float(weight)))
             self.rules.append(LabelRule(str(label), tuple(compiled), float(spec.get("threshold", 1)),
                                         bool(spec.get("exclusive", False))))
+        self._gate = LiteralGate([pattern for rule in self.rules for pattern, _ in rule.patterns])
         defaults = self.default if isinstance(self.default, list) else [self.default]
         check_vocabulary(rules, "labels", f"{field}.labels", field, [r.label for r in self.rules] + defaults)
 
     def scores(self, title: str, text: str) -> dict[str, float]:
+        in_text, in_title = self._gate.mask(text), self._gate.mask(title) if title else 0
         result = {}
+        i = 0
         for rule in self.rules:
             score = 0.0
             for pattern, weight in rule.patterns:
-                if pattern.search(text):
+                if in_text >> i & 1 and pattern.search(text):
                     score += weight
-                if title and pattern.search(title):
+                if in_title >> i & 1 and pattern.search(title):
                     score += weight * self.title_weight
+                i += 1
             result[rule.label] = score
         return result
 
