@@ -158,7 +158,7 @@ class EnforcementClassifier:
             if not evidence and not (multi and segment.named):
                 continue
             reasons.extend(evidence[:2])
-            year = self.editions.case_year(segment.text, published)
+            year = self.editions.case_year(segment.text, published, title)
             card = self._case(title if not multi else "", segment.text, segment.lead + "\n" + title, len(cases), year)
             acting = (self.authorities.find(title) if decided_in_title else None) or (
                 cases[-1].authority if card.authority is None and cases else None)  # a round-up names the body once
