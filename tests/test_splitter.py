@@ -721,3 +721,43 @@ def test_batch_notices_are_cut_by_their_named_targets(clf, text, count):
 ])
 def test_advice_and_attributions_are_no_decision(clf, text):
     assert not clf.classify("", text).is_enforcement
+
+
+def test_cases_announced_by_a_lead_are_cases_without_a_decision_of_their_own(clf):
+    """"通报了部分典型案例，包括：“A”等账号…；“B”等账号…": the decision is the announcement's, each
+    item names its party."""
+    text = ("记者从国家网信办获悉，近期网信部门会同相关部门集中整治仿冒账号。\n"
+            "国家网信办通报了部分典型案例，包括：“城南晚报”“云端快讯”等账号仿冒新闻媒体名称，违规开展互联网新闻信息服务；"
+            "“某省招生考试院”等账号假冒招生部门官方名称，为培训业务违规引流；"
+            "“某地文旅推荐”等账号仿冒地方文旅官方认证账号，误导公众。\n")
+    result = clf.classify("", text)
+    assert result.is_enforcement and len(result.cases) == 3
+    assert [case.authority for case in result.cases] == ["网信"] * 3
+    quiet = text.replace("国家网信办通报了部分典型案例，包括：", "")  # nothing announces them: no case
+    assert not clf.classify("", quiet).is_enforcement
+
+
+def test_an_announcement_does_not_make_background_a_case_beside_real_decisions(clf):
+    text = ("近日，某市法院发布侵犯公民个人信息犯罪典型案例。\n"
+            "2016年，被告人张某利用在某速运公司担任收派员的便利，拍摄快递单并出售给他人。\n"
+            "2017年，被告人葛某、夏某从张某处购得快递单信息照片并转卖。\n"
+            "某区人民法院经审理认为，张某、葛某、夏某的行为已构成侵犯公民个人信息罪，判处张某有期徒刑一年，葛某、夏某各有期徒刑十个月。\n")
+    assert len(clf.classify("", text).cases) == 1
+
+
+def test_a_case_of_a_national_notice_is_not_placed_by_a_name_in_quotes(clf):
+    text = ("记者从国家网信办获悉，近期网信部门集中整治仿冒账号。\n"
+            "通报的部分典型案例包括：“上海晨报”“城南快讯”等账号仿冒新闻媒体名称，违规开展新闻信息服务；"
+            "“山东文旅推荐”等账号仿冒地方文旅官方认证账号，误导公众；“某某邮政优选”等账号冒用品牌引流带货。\n")
+    result = clf.classify("", text)
+    assert [case.province for case in result.cases] == [None, None, None]
+    local = text.replace("国家网信办", "四川省网信办").replace("网信部门集中", "四川省网信办集中")
+    assert [case.province for case in clf.classify("", local).cases] == ["四川", "四川", "四川"]
+
+
+@pytest.mark.parametrize("text", [
+    "近日，国家网信办依法约谈“某某视频”企业，对其继续大量传播低俗不良信息，采取暂停更新15天和下架处理。",
+    "今年7月，某省网信办依法处置了“某某福利社”等19个网络短视频应用。",
+])
+def test_quoted_companies_and_apps_and_依法处置_are_decisions_on_a_target(clf, text):
+    assert clf.classify("", text).is_enforcement

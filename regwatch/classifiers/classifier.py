@@ -220,10 +220,7 @@ class EnforcementClassifier:
             domain=domain,
             authority=(self.authorities.find(self.detector.without_totals(text)) or self.authorities.find(context)
                        or self.authorities.first(text)),
-            province=None if self.authorities.is_national(acting) else (
-                self.provinces.find(acting[0])
-                or self.provinces.find(self.authorities.unit_prefixes(text)) or self.provinces.find(text)
-                or self.provinces.find(context)),
+            province=self._province(text, context, acting),
             penalties=penalties,
             fine_org_yuan=fines.org_yuan,
             fine_person_yuan=fines.person_yuan,
@@ -235,6 +232,19 @@ class EnforcementClassifier:
         )
         card.fingerprint = self._fingerprint(card, text)
         return card
+
+    def _province(self, text: str, context: str, acting: tuple[str, str]) -> str | None:
+        """The place of the unit that decided; none for a national body, also one named only in the
+        lead of a case that names no body of its own (国家网信办通报…：“上海午报”等账号…)."""
+        if self.authorities.is_national(acting):
+            return None
+        place = self.provinces.find(acting[0]) or self.provinces.find(self.authorities.unit_prefixes(text))
+        named = self.authorities.acting(text, decided=False)
+        named = named if any(named) else self.authorities.acting(context, decided=False)
+        if not place and not any(acting) and self.authorities.is_national(named, named_only=True):
+            return self.provinces.find(text, in_quotes=False)
+        return (place or self.provinces.find(text, in_quotes=False) or self.provinces.find(context)
+                or self.provinces.find(text))  # a place inside quotes (“上海晨报”) only as a last resort
 
     def _impact(self, title: str, text: str, year: int | None) -> list[str]:
         scorer = self.scorers["impact"]

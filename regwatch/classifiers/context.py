@@ -143,7 +143,10 @@ class AuthorityFinder:
         check_vocabulary(rules, "authority", "authorities", "authority", [label for label, _ in self.authorities])
         self.decision = compile_regex(rules, "authority", "decision", require(rules, "authority", "decision", str))
         self.not_acting = compile_regex(rules, "authority", "not_acting", require(rules, "authority", "not_acting", str))
-        self.national = compile_regex(rules, "authority", "national", require(rules, "authority", "national", str))
+        self.national_body = compile_regex(rules, "authority", "national_body",
+                                           require(rules, "authority", "national_body", str))
+        self.national = compile_regex(rules, "authority", "national", self.national_body.pattern
+                                      + require(rules, "authority", "national", str))
 
     def first(self, text: str, *, acting_only: bool = False) -> str | None:
         """The first authority named, passing over bodies that do not act (会同…, 侵入…网站: see `not_acting`)
@@ -165,10 +168,11 @@ class AuthorityFinder:
                 return found
         return self.first(text, acting_only=True)
 
-    def acting(self, text: str) -> tuple[str, str]:
+    def acting(self, text: str, *, decided: bool = True) -> tuple[str, str]:
         """The words before the authority that decided, up to the clause start, and the words from
-        the authority on ("国家", "互联网信息办公室依据…"): where the acting unit names its place."""
-        decisions = [m.group() for m in SENTENCE.finditer(text) if self.decision.search(m.group())]
+        the authority on ("国家", "互联网信息办公室依据…"): where the acting unit names its place.
+        Not `decided`: the last authority named in any sentence."""
+        decisions = [m.group() for m in SENTENCE.finditer(text) if not decided or self.decision.search(m.group())]
         for sentence in reversed(decisions):
             starts = [m.start() for _, pattern in self.authorities for m in [pattern.search(sentence)] if m]
             if starts:
@@ -176,8 +180,11 @@ class AuthorityFinder:
                 return _head(sentence, start), sentence[start:start + 2 * UNIT_PREFIX]
         return "", ""
 
-    def is_national(self, acting: tuple[str, str]) -> bool:
-        """The unit that decided (see `acting`) is a national body (国家网信办, 公安部, 最高人民法院): the case has no province."""
+    def is_national(self, acting: tuple[str, str], *, named_only: bool = False) -> bool:
+        """The unit that decided (see `acting`) is a national body (国家网信办, 公安部, 最高人民法院)
+        acting itself: the case has no province. `named_only`: the unit is a national body, whatever it did."""
+        if named_only:
+            return bool(self.national_body.search(acting[0] + acting[1][:UNIT_PREFIX]))
         return bool(self.national.match("".join(acting)))
 
     def unit_prefixes(self, text: str) -> str:
@@ -211,8 +218,9 @@ class ProvinceFinder:
         self.automaton.make_automaton()
         self._longest = max((length for _, (length, _) in self.automaton.items()), default=0)
 
-    def find(self, text: str) -> str | None:
-        """The first place named outside quotes (a site called “登封信息网” may be run anywhere), else inside them."""
+    def find(self, text: str, *, in_quotes: bool = True) -> str | None:
+        """The first place named outside quotes (a site called “登封信息网” may be run anywhere), else
+        (when `in_quotes`) inside them."""
         quoted: list[tuple[int, int]] | None = None
         best: tuple[bool, int, int, str] | None = None
         for end, (length, province) in self.automaton.iter(text):
@@ -224,7 +232,7 @@ class ProvinceFinder:
             inside = any(a <= start < b for a, b in quoted)
             if best is None or (inside, start, -length) < best[:3]:
                 best = (inside, start, -length, province)
-        return best[3] if best else None
+        return best[3] if best and (in_quotes or not best[0]) else None
 
 
 class PenaltyFinder:

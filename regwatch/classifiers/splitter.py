@@ -111,7 +111,7 @@ class _Run:
                 self.note(depth, "it holds one case: the whole text is one case")
                 return None
             return self.items(items, decided, depth)
-        return self.paragraphs(span, depth)
+        return self.paragraphs(span, depth) or self.announced(span, depth)
 
     def items(self, items: list[Span], decided: list[bool], depth: int) -> list[Span] | None:
         """Cases of one list level: items with a decision (or the cases inside them), items that
@@ -157,14 +157,24 @@ class _Run:
         before = self.splitter.parties(self.text(case))
         return all(any(self.splitter.same_party(p, q) for q in before) for p in self.splitter.parties(self.text(item)))
 
-    def paragraphs(self, span: Span, depth: int) -> list[Span] | None:
+    def announced(self, span: Span, depth: int) -> list[Span] | None:
+        """Cases of unnumbered text none of whose paragraphs tells a decision, after a line that
+        announced them (`announces`: 通报了部分典型案例，包括：…): paragraphs that name a new party."""
+        body = [line for line in self.lines[span[0]:span[1]] if not line.legal and line.family != HEADING]
+        if not any(self.splitter.announces.search(line.text) for line in body) or any(
+                self.is_case(line.text) for line in body):
+            return None
+        return self.paragraphs(span, depth, announced_only=True)
+
+    def paragraphs(self, span: Span, depth: int, announced_only: bool = False) -> list[Span] | None:
         """Cases of unnumbered text: after a case whose decisions named its party, a paragraph with a decision
         that names a new party, does not refer back, and names no party of the case before (unless
         it opens with a date) starts a case, and so does a clause of parallel actions with a decision
         that names no party of the case before, and, after a dated case that named no party, a dated
         paragraph with a decision that opens a new story (`new_story`); other paragraphs continue it (a lead that names nobody
         is continued by the paragraphs that name the offenders); heading lines belong to the
-        paragraph after them."""
+        paragraph after them. With `announced_only` (see `announced`), a paragraph after a line that
+        announced the cases to come that names a new party is a case too."""
         splitter = self.splitter
         if sum(1 for line in self.lines[span[0]:span[1]] if not line.legal and line.family != HEADING) < splitter.min_markers:
             return None  # too few paragraphs to hold two cases
@@ -178,17 +188,23 @@ class _Run:
         before: set[str] = set()  # the parties the paragraph before named
         persons: list[set[str]] = []  # the masked persons (裴某) each case so far names
         heading_at: int | None = None
+        announced = False  # a line so far announced the cases that follow (通报了部分典型案例，包括：…)
         for i in range(*span):
             line = self.lines[i]
             if line.legal:
                 continue
+            announced = announced or (announced_only and bool(splitter.announces.search(line.text)))
             if line.family == HEADING:
                 heading_at = i if heading_at is None else heading_at
                 continue
             first = heading_at if heading_at is not None else i
             heading_at = None
             if not cases:
-                if self.is_case(line.text):
+                decided = self.is_case(line.text)
+                if decided or (announced and splitter.parties(line.text)):
+                    if not decided:
+                        self.note(depth, f"paragraph at line {i + 1} is an announced case: {line.text[:30]}")
+                        self.named.add(first)
                     cases.append([first, i + 1])
                     parties, units = splitter.parties(line.text), splitter.units(line.text)
                     persons.append(splitter.persons(parties))
@@ -232,8 +248,11 @@ class _Run:
                 parties, units, dated, example = named, splitter.units(line.text), story, told
             elif ((parallel or own_unit or own_example or (parties and named - known and (not known or story))
                    or (not parties and dated and splitter.new_story(line.text)))
-                    and not splitter.continuation.match(line.text) and self.is_case(line.text)):
+                    and not splitter.continuation.match(line.text)
+                    and (self.is_case(line.text) or (announced and named - known))):
                 self.note(depth, f"paragraph at line {i + 1} starts a case: {line.text[:30]}")
+                if not self.is_case(line.text):
+                    self.named.add(first)  # an announced case: its decision is the announcement's
                 cases.append([first, i + 1])
                 persons.append(names)
                 parties, units, dated, example = named, splitter.units(line.text), story, told
@@ -289,6 +308,7 @@ class CaseSplitter:
         self.clause_unit = compile_regex(rules, "splitting", "clause_unit",
                                          require(rules, "splitting", "clause_unit", str) + self.unit_kind.pattern)
         self.multi_lead = self._regex(rules, "multi_lead")
+        self.announces = self._regex(rules, "announces")
         self.example = re.compile(self._regex(rules, "example").pattern + "(?=" + self.clause_unit.pattern + ")")
         self.authorities = AuthorityFinder(rules)
         self.unit_break = re.compile(r"(?<=[；;。])\s*(?=" + self.clause_unit.pattern + ")")
