@@ -72,11 +72,23 @@ def test_single_narrative_stays_one_case(clf):
     ("对该单位及相关主管人员分别予以罚款3万元", 30000, [30000]),
     ("对该公司处以罚款人民币伍万元整", 50000, []),
     ("没收违法所得2.3万元，并处罚款5万元", 50000, []),
+    # the organisation and its persons listed in one clause, one amount each in order
+    ("分别对公司、主管人员和直接责任人员处以15万元、2万元和1万元罚款", 150000, [20000, 10000]),
 ])
 def test_fines_in_all_notations(clf, phrase, org, person):
     case = clf.classify("", f"2023年，某地公安机关依据相关规定，{phrase}。").cases[0]
     assert case.fine_org_yuan == org
     assert sorted(case.fine_person_yuan) == sorted(person)
+
+
+@pytest.mark.parametrize("text, org, person", [
+    ("某公司未经同意收集个人信息被罚款10万元\n某区市场监管局依法对该公司作出责令改正并罚款10万元的行政处罚。", 100000, []),
+    ("某信息公司被罚十五万元\n省网信办对该公司作出警告，并分别对公司、主管人员和直接责任人员处以15万元、2万元和1万元罚款。",
+     150000, [20000, 10000]),
+])
+def test_a_fine_told_in_a_headline_line_and_again_in_the_decision_counts_once(clf, text, org, person):
+    case = clf.classify("", text).cases[0]
+    assert case.fine_org_yuan == org and sorted(case.fine_person_yuan) == sorted(person)
 
 
 def test_amounts_that_are_not_fines_are_ignored(clf):

@@ -11,6 +11,7 @@ AMOUNT = re.compile(
     rf"(人民币)?\s*(\d+(?:[.,]\d+)*|[{CN_NUMERAL_CHARS}]+)\s*(余|多)?\s*(十万|百万|千万|亿|万|千|百)?\s*(元|(?=[；;。，,、）)]|$))"
 )
 CLAUSE_START = re.compile(r"[。；;！!？?\n]")
+SENTENCE_END = re.compile(r"[。！!？?]|\n+")
 
 
 @dataclass
@@ -52,22 +53,26 @@ class FineExtractor:
             if not yuan:
                 continue
             target = clause.rsplit("对", 1)[-1]
-            is_person = bool(self.person.search(target)) and not self.both.search(target)
-            sentence = text.count("。", 0, m.start())
-            if seen.setdefault((is_person, yuan), sentence) != sentence:
-                continue  # the same fine repeated in another sentence
-            if self.both.search(target):
+            both = bool(self.both.search(target))
+            is_person = bool(self.person.search(target)) and not both
+            sentence = len(SENTENCE_END.findall(text, 0, m.start()))
+            # the same fine told again in another sentence (a headline line, then the decision)
+            repeated = seen.setdefault((is_person, yuan), sentence) != sentence
+            if both:
                 # one amount for each of them, or "分别……A元和B元": A on the organisation, B on the person
                 if m.start() < shared_at:
                     fines.person_yuan.append(yuan)
                     continue
                 end = CLAUSE_START.search(text, m.end())
                 following = AMOUNT.search(text, m.end(), end.start() if end else len(text))
-                org_total += yuan
                 if following and (following.group(4) or following.group(5)):
                     shared_at = end.start() if end else len(text)
-                else:
+                    org_total += 0 if repeated else yuan
+                elif not repeated:
+                    org_total += yuan
                     fines.person_yuan.append(yuan)
+            elif repeated:
+                continue
             elif is_person:
                 each = self.each.search(target)
                 names = self.each_name_break.split(target[:each.start()]) if each else [target]
