@@ -817,3 +817,14 @@ def test_an_offender_arrested_as_其_is_a_target(clf):
     text = "2019年8月，某医院信息科工程师为报复医院，在医院信息系统中设置锁表程序，致系统瘫痪。警方将其抓获。"
     result = clf.classify("", text)
     assert result.is_enforcement and "刑事处罚" in result.cases[0].penalties
+
+
+@pytest.mark.parametrize("sentence", [
+    "某省网信办3月29日通报“某某多”等16款App存在违法违规收集使用个人信息的行为，要求限期整改。",
+    "某省网信办对存在问题的App进行点对点通报，责令违规App限期整改。",
+    "某省网信办现集中向社会通报警示并责令相关运营单位限期整改。",
+    "某市通信管理局通报存在问题的APP名单，要求相关企业限期整改。",
+])
+def test_a_notice_on_named_apps_is_the_通报_penalty(clf, sentence):
+    result = clf.classify("", sentence)
+    assert result.is_enforcement and "通报" in result.cases[0].penalties
