@@ -761,3 +761,22 @@ def test_a_case_of_a_national_notice_is_not_placed_by_a_name_in_quotes(clf):
 ])
 def test_quoted_companies_and_apps_and_依法处置_are_decisions_on_a_target(clf, text):
     assert clf.classify("", text).is_enforcement
+
+
+def test_announced_cases_told_each_by_its_own_unit_are_cases(clf):
+    """A procuratorate's round-up: after the announcement, each paragraph is one unit's case."""
+    text = ("最高人民检察院今天发布一批个人信息保护检察公益诉讼典型案例，涉及智慧停车、人脸识别等场景。\n"
+            "记者注意到，这批案例涉及个人行踪轨迹、人脸信息等领域。\n"
+            "河北省唐山市路北区检察院聚焦智慧停车应用程序存在的突出问题，充分发挥公益诉讼检察职能，通过办案推动行业治理。\n"
+            "重庆市渝北区检察院聚焦小区物业人脸识别高频应用场景，推动个案整改。\n"
+            "浙江省宁波市鄞州区检察院针对“网络开盒”侵害个人信息问题，通过办案加大司法惩治力度。\n")
+    result = clf.classify("", text)
+    assert len(result.cases) == 3 and {case.authority for case in result.cases} == {"检察院"}
+    assert [case.province for case in result.cases] == ["河北", "重庆", "浙江"]
+
+
+def test_a_press_conference_on_a_campaign_is_no_announced_case(clf):
+    text = ("9月22日，某市政府新闻办召开新闻发布会，通报了某市公安机关开展专项行动的情况并发布典型案例。\n"
+            "近年来，各类传统违法犯罪开始不断向网上蔓延，网络违法犯罪呈逐步上升趋势。\n"
+            "下一步，全市公安机关将进一步加强网上违法犯罪严打高压态势。\n")
+    assert not clf.classify("", text).is_enforcement

@@ -159,7 +159,8 @@ class _Run:
 
     def announced(self, span: Span, depth: int) -> list[Span] | None:
         """Cases of unnumbered text none of whose paragraphs tells a decision, after a line that
-        announced them (`announces`: 通报了部分典型案例，包括：…): paragraphs that name a new party."""
+        announced them (`announces`: 通报了部分典型案例，包括：…): paragraphs that name a new party
+        or acting unit."""
         body = [line for line in self.lines[span[0]:span[1]] if not line.legal and line.family != HEADING]
         if not any(self.splitter.announces.search(line.text) for line in body) or any(
                 self.is_case(line.text) for line in body):
@@ -193,7 +194,8 @@ class _Run:
             line = self.lines[i]
             if line.legal:
                 continue
-            announced = announced or (announced_only and bool(splitter.announces.search(line.text)))
+            announces = announced_only and not announced and bool(splitter.announces.search(line.text))
+            announced = announced or announces
             if line.family == HEADING:
                 heading_at = i if heading_at is None else heading_at
                 continue
@@ -201,7 +203,8 @@ class _Run:
             heading_at = None
             if not cases:
                 decided = self.is_case(line.text)
-                if decided or (announced and splitter.parties(line.text)):
+                if decided or (announced and (splitter.parties(line.text) or (
+                        not announces and splitter.units(splitter.first_sentence(line.text))))):
                     if not decided:
                         self.note(depth, f"paragraph at line {i + 1} is an announced case: {line.text[:30]}")
                         self.named.add(first)
@@ -247,9 +250,10 @@ class _Run:
                 self.named.add(first)
                 parties, units, dated, example = named, splitter.units(line.text), story, told
             elif ((parallel or own_unit or own_example or (parties and named - known and (not known or story))
+                   or (announced and fresh)
                    or (not parties and dated and splitter.new_story(line.text)))
                     and not splitter.continuation.match(line.text)
-                    and (self.is_case(line.text) or (announced and named - known))):
+                    and (self.is_case(line.text) or (announced and (named - known or fresh)))):
                 self.note(depth, f"paragraph at line {i + 1} starts a case: {line.text[:30]}")
                 if not self.is_case(line.text):
                     self.named.add(first)  # an announced case: its decision is the announcement's
