@@ -745,13 +745,15 @@ def test_an_announcement_does_not_make_background_a_case_beside_real_decisions(c
     assert len(clf.classify("", text).cases) == 1
 
 
-def test_a_case_of_a_national_notice_is_not_placed_by_a_name_in_quotes(clf):
-    text = ("记者从国家网信办获悉，近期网信部门集中整治仿冒账号。\n"
+@pytest.mark.parametrize("lead", ["记者从国家网信办获悉，近期网信部门集中整治仿冒账号。",
+                                  "记者从国家网信办获悉。近期，网信部门会同相关部门集中整治仿冒账号。"])
+def test_a_case_of_a_national_notice_is_not_placed_by_a_name_in_quotes(clf, lead):
+    text = (lead + "\n"
             "通报的部分典型案例包括：“上海晨报”“城南快讯”等账号仿冒新闻媒体名称，违规开展新闻信息服务；"
             "“山东文旅推荐”等账号仿冒地方文旅官方认证账号，误导公众；“某某邮政优选”等账号冒用品牌引流带货。\n")
     result = clf.classify("", text)
     assert [case.province for case in result.cases] == [None, None, None]
-    local = text.replace("国家网信办", "四川省网信办").replace("网信部门集中", "四川省网信办集中")
+    local = text.replace("国家网信办", "四川省网信办").replace("网信部门", "四川省网信办")
     assert [case.province for case in clf.classify("", local).cases] == ["四川", "四川", "四川"]
 
 

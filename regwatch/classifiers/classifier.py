@@ -235,16 +235,18 @@ class EnforcementClassifier:
 
     def _province(self, text: str, context: str, acting: tuple[str, str]) -> str | None:
         """The place of the unit that decided; none for a national body, also one named only in the
-        lead of a case that names no body of its own (国家网信办通报…：“上海午报”等账号…)."""
+        lead of a case that names no body of its own (国家网信办通报…：“上海午报”等账号…); a place inside
+        quotes (“上海晨报”) only as a last resort."""
         if self.authorities.is_national(acting):
             return None
         place = self.provinces.find(acting[0]) or self.provinces.find(self.authorities.unit_prefixes(text))
+        if place:
+            return place
         named = self.authorities.acting(text, decided=False)
-        named = named if any(named) else self.authorities.acting(context, decided=False)
-        if not place and not any(acting) and self.authorities.is_national(named, named_only=True):
-            return self.provinces.find(text, in_quotes=False)
-        return (place or self.provinces.find(text, in_quotes=False) or self.provinces.find(context)
-                or self.provinces.find(text))  # a place inside quotes (“上海晨报”) only as a last resort
+        if not any(acting) and (self.authorities.is_national(named, named_only=True) or (
+                not any(named) and self.authorities.national_body.search(context))):
+            return self.provinces.find(text, in_quotes=False) or self.provinces.find(context, in_quotes=False)
+        return self.provinces.find(text, in_quotes=False) or self.provinces.find(context) or self.provinces.find(text)
 
     def _impact(self, title: str, text: str, year: int | None) -> list[str]:
         scorer = self.scorers["impact"]
