@@ -828,3 +828,17 @@ def test_an_offender_arrested_as_其_is_a_target(clf):
 def test_a_notice_on_named_apps_is_the_通报_penalty(clf, sentence):
     result = clf.classify("", sentence)
     assert result.is_enforcement and "通报" in result.cases[0].penalties
+
+
+@pytest.mark.parametrize("text, authority", [
+    # bodies whose requirement is followed do not act, however long their list
+    ("根据中央网信办、工业和信息化部、公安部、市场监管总局等四部门联合发布的公告要求，我局开展治理。"
+     "2025年11月，某市通信管理局公示了一批存在侵害用户权益行为的APP。尚有31款APP未按照要求落实整改，现对上述APP采取下架处理。",
+     "通信管理"),
+    ("按照公安部统一部署，某省公安机关网安部门对某公司依法予以警告。", "公安"),
+    # bodies a case is passed to do not act either
+    ("一季度，某省网信系统共约谈网站平台75家，向公安、通管、市场监管等部门移送违法线索。"
+     "依法约谈“某某优化”等网站平台，责令限期整改。", "网信"),
+])
+def test_bodies_followed_or_addressed_do_not_act(clf, text, authority):
+    assert clf.classify("", text).cases[0].authority == authority

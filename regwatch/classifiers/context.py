@@ -11,6 +11,7 @@ from .rules import Rules, RulesError, check_vocabulary, compile_regex, require
 SENTENCE = re.compile(r"[^。！？!?；;\n]+")
 CLAUSE_BREAK = re.compile(r"[，,、：:（）()“”]")
 UNIT_PREFIX = 12  # characters before an authority word that may name its place
+NOT_ACTING_WINDOW = 24  # characters before an authority word searched for `not_acting`
 QUOTED = re.compile(r"“[^”\n]{1,30}”|《[^》\n]{1,40}》")
 
 
@@ -153,9 +154,11 @@ class AuthorityFinder:
         when another does; with `acting_only`, None when no body named acts."""
         found: list[tuple[bool, int, str]] = []
         for label, pattern in self.authorities:
-            m = pattern.search(text)
-            if m:
-                found.append((bool(self.not_acting.search(text, max(0, m.start() - 12), m.start())), m.start(), label))
+            for m in pattern.finditer(text):  # the first mention of the kind that acts, else its first
+                passive = bool(self.not_acting.search(text, max(0, m.start() - NOT_ACTING_WINDOW), m.start()))
+                found.append((passive, m.start(), label))
+                if not passive:
+                    break
         if not found or (acting_only and all(passive for passive, _, _ in found)):
             return None
         return min(found)[2]
