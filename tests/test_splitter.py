@@ -782,3 +782,19 @@ def test_a_press_conference_on_a_campaign_is_no_announced_case(clf):
             "近年来，各类传统违法犯罪开始不断向网上蔓延，网络违法犯罪呈逐步上升趋势。\n"
             "下一步，全市公安机关将进一步加强网上违法犯罪严打高压态势。\n")
     assert not clf.classify("", text).is_enforcement
+
+
+def test_a_paragraph_that_retells_the_day_of_the_case_before_continues_it(clf):
+    text = ("4月11日，甲市互联网信息办公室约谈蓝天图片网站，责令该网站立即停止违法违规行为，全面彻底整改。\n"
+            "4月12日凌晨，甲市网信办通过官方微信发布消息称，4月11日，针对蓝天图片网站传播违法有害信息的行为，"
+            "市网信办依法约谈该网站负责人，责令其整改。\n")
+    assert len(clf.classify("", text).cases) == 1
+    other_day = text.replace("称，4月11日，针对", "称，4月9日，针对")
+    assert len(clf.classify("", other_day).cases) == 2
+
+
+def test_the_defendant_s_plea_in_a_judgment_is_no_new_party(clf):
+    text = ("某区人民检察院以起诉书指控被告人张伟犯破坏计算机信息系统罪，向本院提起公诉。\n"
+            "某区人民检察院指控被告人张伟利用其编写的程序在互联网上传播，先后感染大量计算机。\n"
+            "被告人张伟对公诉机关指控的犯罪事实予以供认。本院认为，被告人张伟的行为已构成破坏计算机信息系统罪，判处有期徒刑一年。\n")
+    assert len(clf.classify("", text).cases) == 1

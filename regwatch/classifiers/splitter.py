@@ -17,6 +17,7 @@ from .rules import Rules, RulesError, compile_regex, require
 
 HEADING = "heading"
 SENTENCE_END = re.compile(r"[。！？!?；;：:…]$")
+DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日")  # a day of a story ("4月11日")
 MASKED_PERSON = re.compile(r"[\u4e00-\u9fa5]某某?")  # a party named like 裴某, 王某某
 SENTENCE_BREAK = re.compile(r"[。！？!?]")
 PERSON_OPENING = 12  # characters at a sentence's start that may name the person it is about
@@ -190,6 +191,7 @@ class _Run:
         persons: list[set[str]] = []  # the masked persons (裴某) each case so far names
         heading_at: int | None = None
         announced = False  # a line so far announced the cases that follow (通报了部分典型案例，包括：…)
+        opened: str | None = None  # the day (4月11日) the current case's first paragraph names first
         for i in range(*span):
             line = self.lines[i]
             if line.legal:
@@ -209,6 +211,7 @@ class _Run:
                         self.note(depth, f"paragraph at line {i + 1} is an announced case: {line.text[:30]}")
                         self.named.add(first)
                     cases.append([first, i + 1])
+                    opened = next(iter(DAY.findall(line.text)), None)
                     parties, units = splitter.parties(line.text), splitter.units(line.text)
                     persons.append(splitter.persons(parties))
                     dated, example = bool(splitter.story_start.match(line.text)), splitter.example_of(line.text)
@@ -231,7 +234,8 @@ class _Run:
             story = bool(splitter.story_start.match(line.text))
             opening = splitter.first_sentence(line.text)
             fresh = {new for new in splitter.units(opening) if not any(splitter.same_unit(new, old) for old in units)}
-            own_unit = dated and story and bool(fresh) and (
+            retold = bool(opened) and opened in DAY.findall(line.text)  # the case before's day told again
+            own_unit = dated and story and not retold and bool(fresh) and (
                 any(splitter.another_of_a_kind(new, old) for new in fresh for old in units)
                 or not splitter.refers_back.search(opening))
             told = splitter.example_of(line.text)
@@ -249,9 +253,10 @@ class _Run:
                 persons.append(names)
                 self.named.add(first)
                 parties, units, dated, example = named, splitter.units(line.text), story, told
+                opened = next(iter(DAY.findall(line.text)), None)
             elif ((parallel or own_unit or own_example or (parties and named - known and (not known or story))
                    or (announced and fresh)
-                   or (not parties and dated and splitter.new_story(line.text)))
+                   or (not parties and dated and not retold and splitter.new_story(line.text)))
                     and not splitter.continuation.match(line.text)
                     and (self.is_case(line.text) or (announced and (named - known or fresh)))):
                 self.note(depth, f"paragraph at line {i + 1} starts a case: {line.text[:30]}")
@@ -260,6 +265,7 @@ class _Run:
                 cases.append([first, i + 1])
                 persons.append(names)
                 parties, units, dated, example = named, splitter.units(line.text), story, told
+                opened = next(iter(DAY.findall(line.text)), None)
             else:
                 cases[-1][1] = i + 1
                 persons[-1] |= names
