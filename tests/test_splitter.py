@@ -798,3 +798,14 @@ def test_the_defendant_s_plea_in_a_judgment_is_no_new_party(clf):
             "某区人民检察院指控被告人张伟利用其编写的程序在互联网上传播，先后感染大量计算机。\n"
             "被告人张伟对公诉机关指控的犯罪事实予以供认。本院认为，被告人张伟的行为已构成破坏计算机信息系统罪，判处有期徒刑一年。\n")
     assert len(clf.classify("", text).cases) == 1
+
+
+def test_a_story_whose_decision_its_next_paragraph_gives_is_a_case(clf):
+    """Persons told by surname and kind (一名王姓网民) are parties; a story paragraph without a decision
+    followed by its investigation (经调查，…被行拘三日) is one case."""
+    text = ("某市公安机关开展净网行动，严打网上造谣、传谣行为。\n"
+            "其中，一名王姓网民上月二十三日在微信群中发布虚假涉恐信息，被行拘五日。\n"
+            "另外，上月十二日，一名李姓网民在论坛发布题为《出大事了》的帖文，声称有人在街头持刀伤人。\n"
+            "经调查，警方发现李某因与家人争吵，在网上发布虚假信息以引关注，被行拘三日。\n")
+    result = clf.classify("", text)
+    assert len(result.cases) == 2 and all(case.penalties == ["行政拘留"] for case in result.cases)

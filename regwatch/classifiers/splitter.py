@@ -158,6 +158,14 @@ class _Run:
         before = self.splitter.parties(self.text(case))
         return all(any(self.splitter.same_party(p, q) for q in before) for p in self.splitter.parties(self.text(item)))
 
+    def decides(self, i: int, span: Span) -> bool:
+        """Line `i` tells a decision, or tells a story whose decision the next paragraph gives as
+        its continuation ("一名李姓网民在贴吧发布…。" then "经调查，…李某…被行拘三日。")."""
+        if self.is_case(self.lines[i].text):
+            return True
+        following = next((line for line in self.lines[i + 1:span[1]] if not line.legal and line.family != HEADING), None)
+        return bool(following and self.splitter.continuation.match(following.text) and self.is_case(following.text))
+
     def announced(self, span: Span, depth: int) -> list[Span] | None:
         """Cases of unnumbered text none of whose paragraphs tells a decision, after a line that
         announced them (`announces`: 通报了部分典型案例，包括：…): paragraphs that name a new party
@@ -258,7 +266,7 @@ class _Run:
                    or (announced and fresh)
                    or (not parties and dated and not retold and splitter.new_story(line.text)))
                     and not splitter.continuation.match(line.text)
-                    and (self.is_case(line.text) or (announced and (named - known or fresh)))):
+                    and (self.decides(i, span) or (announced and (named - known or fresh)))):
                 self.note(depth, f"paragraph at line {i + 1} starts a case: {line.text[:30]}")
                 if not self.is_case(line.text):
                     self.named.add(first)  # an announced case: its decision is the announcement's
