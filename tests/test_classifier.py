@@ -842,3 +842,15 @@ def test_a_notice_on_named_apps_is_the_通报_penalty(clf, sentence):
 ])
 def test_bodies_followed_or_addressed_do_not_act(clf, text, authority):
     assert clf.classify("", text).cases[0].authority == authority
+
+
+@pytest.mark.parametrize("sentence", [
+    "对自媒体账号“某某看世界”开办者未经核实编造发布火灾虚假信息，网信部门对其依法批评教育。",
+    "某县公安局对发布不实信息的网民王某予以训诫。",
+])
+def test_the_softer_measures_on_an_offender_are_decisions(clf, sentence):
+    assert clf.classify("", sentence).is_enforcement
+
+
+def test_outreach_to_the_public_is_no_decision(clf):
+    assert not clf.classify("", "某县公安局开展净网行动，并开展警示教育网民20余次，帮助网民树立正确的网络安全观。").is_enforcement
