@@ -854,3 +854,11 @@ def test_the_softer_measures_on_an_offender_are_decisions(clf, sentence):
 
 def test_outreach_to_the_public_is_no_decision(clf):
     assert not clf.classify("", "某县公安局开展净网行动，并开展警示教育网民20余次，帮助网民树立正确的网络安全观。").is_enforcement
+
+
+@pytest.mark.parametrize("text", [
+    "某县公安局聚焦侵害公民个人信息、黑客攻击破坏等突出网络违法犯罪，多点开花，查处十余起涉网违法案事件。",
+    "今年以来，某市警方侦破二十多起侵犯公民个人信息案件，抓获犯罪嫌疑人，有力震慑了违法犯罪。",
+])
+def test_tallies_in_chinese_numerals_and_kinds_of_crime_are_no_case(clf, text):
+    assert not clf.classify("", text).is_enforcement
