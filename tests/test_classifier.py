@@ -862,3 +862,10 @@ def test_outreach_to_the_public_is_no_decision(clf):
 ])
 def test_tallies_in_chinese_numerals_and_kinds_of_crime_are_no_case(clf, text):
     assert not clf.classify("", text).is_enforcement
+
+
+def test_the_prosecutor_who_handles_a_case_makes_it_a_case(clf):
+    text = ("2023年初，被告人邵某、林某在某小区成立“工作室”，向运营商内部人员购买手机号码和验证码牟利。\n"
+            "强化释法说理。承办检察官积极开展释法说理工作，鼓励被告人自愿悔罪认罪，二被告人均表示认罪认罚。\n")
+    result = clf.classify("", text)
+    assert result.is_enforcement and result.cases[0].authority == "检察院"
