@@ -242,11 +242,14 @@ class EnforcementClassifier:
         place = self.provinces.find(acting[0]) or self.provinces.find(self.authorities.unit_prefixes(text))
         if place:
             return place
-        named = self.authorities.acting(text, decided=False)
-        if not any(acting) and (self.authorities.is_national(named, named_only=True) or (
-                not any(named) and self.authorities.national_body.search(context))):
-            return self.provinces.find(text, in_quotes=False) or self.provinces.find(context, in_quotes=False)
-        return self.provinces.find(text, in_quotes=False) or self.provinces.find(context) or self.provinces.find(text)
+        found, quoted = self.provinces.locate(text)
+        outside = None if quoted else found
+        if not any(acting):
+            named = self.authorities.acting(text, decided=False)
+            if self.authorities.is_national(named, named_only=True) or (
+                    not any(named) and self.authorities.national_body.search(context)):
+                return outside or self.provinces.find(context, in_quotes=False)
+        return outside or self.provinces.find(context) or found
 
     def _impact(self, title: str, text: str, year: int | None) -> list[str]:
         scorer = self.scorers["impact"]

@@ -224,6 +224,11 @@ class ProvinceFinder:
     def find(self, text: str, *, in_quotes: bool = True) -> str | None:
         """The first place named outside quotes (a site called “登封信息网” may be run anywhere), else
         (when `in_quotes`) inside them."""
+        place, inside = self.locate(text)
+        return place if in_quotes or not inside else None
+
+    def locate(self, text: str) -> tuple[str | None, bool]:
+        """`find`'s place, and whether it is named only inside quotes."""
         quoted: list[tuple[int, int]] | None = None
         best: tuple[bool, int, int, str] | None = None
         for end, (length, province) in self.automaton.iter(text):
@@ -235,7 +240,7 @@ class ProvinceFinder:
             inside = any(a <= start < b for a, b in quoted)
             if best is None or (inside, start, -length) < best[:3]:
                 best = (inside, start, -length, province)
-        return best[3] if best and (in_quotes or not best[0]) else None
+        return (best[3], best[0]) if best else (None, False)
 
 
 class PenaltyFinder:
