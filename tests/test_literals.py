@@ -24,12 +24,13 @@ ROOT = Path(__file__).resolve().parents[1]
     (r"[\u4e00-\u9fa5]某(?:某)+", {"某"}),
     ("[甲乙]等", {"等"}),
     ("[甲乙]", {"甲", "乙"}),
+    ("罚款(?i:app)", {"罚款"}),  # a group that ignores case requires none of its letters
 ])
 def test_required_literals(pattern, literals):
     assert required_literals(pattern) == literals
 
 
-@pytest.mark.parametrize("pattern", [r"\d+", r"(?<=罚)\w", "(?i)app", "a*b?", "[^。]{2,}", "(甲|.)乙?", "(?!罚款)"])
+@pytest.mark.parametrize("pattern", [r"\d+", r"(?<=罚)\w", "(?i)app", "(?i:app)", "a*b?", "[^。]{2,}", "(甲|.)乙?", "(?!罚款)"])
 def test_patterns_without_required_literals_are_always_searched(pattern):
     assert not required_literals(pattern)
     assert LiteralGate([re.compile(pattern)]).mask("") == 1

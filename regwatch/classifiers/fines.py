@@ -65,12 +65,13 @@ class FineExtractor:
                     continue
                 end = CLAUSE_START.search(text, m.end())
                 following = AMOUNT.search(text, m.end(), end.start() if end else len(text))
-                if following and (following.group(4) or following.group(5)):
+                shared = bool(following and (following.group(4) or following.group(5)))
+                if shared:
                     shared_at = end.start() if end else len(text)
-                    org_total += 0 if repeated else yuan
-                elif not repeated:
+                if not repeated:
                     org_total += yuan
-                    fines.person_yuan.append(yuan)
+                    if not shared:
+                        fines.person_yuan.append(yuan)
             elif repeated:
                 continue
             elif is_person:

@@ -10,11 +10,7 @@ import re
 
 import ahocorasick
 
-try:  # the stdlib's regex parser: public as sre_parse before 3.11, re._parser since
-    from re import _constants as _C, _parser as _P
-except ImportError:  # pragma: no cover - older Pythons
-    import sre_constants as _C  # type: ignore[no-redef]
-    import sre_parse as _P  # type: ignore[no-redef]
+from re import _constants as _C, _parser as _P  # the stdlib's regex parser (sre_parse before 3.11)
 
 _REPEATS = (_C.MAX_REPEAT, _C.MIN_REPEAT)
 
@@ -48,7 +44,8 @@ def _literals(items) -> frozenset[str] | None:  # noqa: ANN001 - a parsed subpat
             keep(frozenset(["".join(run)]))
             run = []
         if op is _C.SUBPATTERN:
-            keep(_literals(av[-1]))
+            if not av[1] & re.IGNORECASE:  # (?i:…) matches other cases than its literals
+                keep(_literals(av[-1]))
         elif op is _C.BRANCH:
             branches = [_literals(b) for b in av[1]]
             if all(branches):
