@@ -830,6 +830,18 @@ def test_a_notice_on_named_apps_is_the_通报_penalty(clf, sentence):
     assert result.is_enforcement and "通报" in result.cases[0].penalties
 
 
+@pytest.mark.parametrize("text, absent, present", [
+    # a correction not made is no order to correct; the removal that follows is the decision
+    ("经复检，尚有12款App未按照要求落实整改，某省通信管理局现对上述App予以下架。", "责令改正", "关闭网站或下架"),
+    ("某公司逾期未按要求整改，某市网信办依法对其处以警告。", "责令改正", "警告"),
+    # a site the company closes of its own accord is no closure ordered
+    ("某市网信办约谈某图片网站负责人，该网站随后自愿关闭网站整改。", "关闭网站或下架", "约谈"),
+])
+def test_a_penalty_word_negated_or_self_imposed_is_no_decision(clf, text, absent, present):
+    penalties = clf.classify("", text).cases[0].penalties
+    assert present in penalties and absent not in penalties
+
+
 @pytest.mark.parametrize("text, authority", [
     # bodies whose requirement is followed do not act, however long their list
     ("根据中央网信办、工业和信息化部、公安部、市场监管总局等四部门联合发布的公告要求，我局开展治理。"

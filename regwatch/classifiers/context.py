@@ -252,6 +252,7 @@ class PenaltyFinder:
         check_vocabulary(rules, "penalties", "penalties", "penalties", [label for label, _ in self.penalties])
         self._gate = LiteralGate([pattern for _, pattern in self.penalties])
 
+        self.not_imposed = compile_regex(rules, "penalties", "not_imposed", require(rules, "penalties", "not_imposed", str))
         self.arrest = compile_regex(rules, "penalties", "arrest.pattern", require(rules, "penalties", "arrest.pattern", str))
         self.arrest_gives = require(rules, "penalties", "arrest.gives", str)
         self.arrest_unless = require(rules, "penalties", "arrest.unless", str)
@@ -259,7 +260,11 @@ class PenaltyFinder:
 
     def find(self, text: str) -> list[str]:
         mask = self._gate.mask(text)
-        found = [label for i, (label, pattern) in enumerate(self.penalties) if mask >> i & 1 and pattern.search(text)]
+        found = [label for i, (label, pattern) in enumerate(self.penalties) if mask >> i & 1 and self._imposed(pattern, text)]
         if self.arrest_gives not in found and self.arrest_unless not in found and self.arrest.search(text):
             found.append(self.arrest_gives)  # an arrest in a solved case (see `arrest` in penalties.yaml)
         return found
+
+    def _imposed(self, pattern: re.Pattern[str], text: str) -> bool:
+        """`pattern` names a penalty somewhere in `text` that is not negated (see `not_imposed`)."""
+        return any(not self.not_imposed.search(text, max(0, m.start() - 8), m.start()) for m in pattern.finditer(text))
