@@ -830,6 +830,15 @@ def test_a_notice_on_named_apps_is_the_通报_penalty(clf, sentence):
     assert result.is_enforcement and "通报" in result.cases[0].penalties
 
 
+def test_means_applied_to_targets_told_before_are_decisions(clf):
+    text = ("近期某省网信办发现，“某某剪辑”App及“某某AI”网站未落实生成合成内容标识规定。"
+            "某省网信办依法对上述网站平台采取约谈、责令改正、警告等处置处罚措施。")
+    penalties = clf.classify("", text).cases[0].penalties
+    assert {"约谈", "责令改正", "警告"} <= set(penalties)
+    # means in general are still no decision
+    assert not clf.classify("", "某省网信办将通过约谈、责令改正、警告等手段治理网络乱象。").is_enforcement
+
+
 @pytest.mark.parametrize("text, absent, present", [
     # a correction not made is no order to correct; the removal that follows is the decision
     ("经复检，尚有12款App未按照要求落实整改，某省通信管理局现对上述App予以下架。", "责令改正", "关闭网站或下架"),
