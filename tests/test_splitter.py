@@ -809,3 +809,22 @@ def test_a_story_whose_decision_its_next_paragraph_gives_is_a_case(clf):
             "经调查，警方发现李某因与家人争吵，在网上发布虚假信息以引关注，被行拘三日。\n")
     result = clf.classify("", text)
     assert len(result.cases) == 2 and all(case.penalties == ["行政拘留"] for case in result.cases)
+
+
+def test_a_paragraph_of_sentences_each_opening_with_a_place_of_its_own_gives_a_case_each(clf):
+    text = ("2025年度某省网络举报处置典型案例公布。\n"
+            "处置力度\n"
+            "甲市某服装网店因“刷单炒信”被处以20万元罚款；乙县孙某因传播虚假检测报告，被处以行政拘留处罚；"
+            "丙州依法封停长期发布低俗视频的账号；丁区依法关闭存在违法信息的网站。处置力度进一步加强。")
+    result = clf.classify("", text)
+    assert [c.penalties for c in result.cases] == [["罚款"], ["行政拘留"], ["关闭网站或下架"], ["关闭网站或下架"]]
+
+
+@pytest.mark.parametrize("text", [
+    # one place's steps of one case
+    "甲市某公司泄露用户信息；甲市网信办依法对其处以警告；甲市公安局对负责人处以罚款。",
+    # a sentence that refers back continues the case of the sentence before
+    "甲市某公司泄露用户信息；乙区网信办对该公司处以警告；丙县公安局对其负责人罚款五千元。",
+])
+def test_sentences_of_one_case_opening_with_places_are_not_cut(clf, text):
+    assert len(clf.classify("", text).cases) == 1

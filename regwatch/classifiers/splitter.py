@@ -20,6 +20,7 @@ SENTENCE_END = re.compile(r"[。！？!?；;：:…]$")
 DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日")  # a day of a story ("4月11日")
 MASKED_PERSON = re.compile(r"[\u4e00-\u9fa5]某某?")  # a party named like 裴某, 王某某
 SENTENCE_BREAK = re.compile(r"[。！？!?]")
+CLAUSE_BREAK = re.compile(r"[。！？!?；;]")
 PERSON_OPENING = 12  # characters at a sentence's start that may name the person it is about
 QUOTED_NAME = re.compile(r"[“\"]([^”\"]{1,20})[”\"]")
 Span = tuple[int, int]  # [first line, last line + 1)
@@ -322,6 +323,7 @@ class CaseSplitter:
         self.acting_unit = self._regex(rules, "acting_unit")
         self.clause_break = re.compile(r"(?<=[；;。])\s*(?=" + self.clause_start.pattern + ")")
         self.inline_item = self._regex(rules, "inline_item")
+        self.place_opening = self._regex(rules, "place_opening")
         self.unit_kind = self._regex(rules, "unit_kind")
         self.clause_unit = compile_regex(rules, "splitting", "clause_unit",
                                          require(rules, "splitting", "clause_unit", str) + self.unit_kind.pattern)
@@ -399,7 +401,7 @@ class CaseSplitter:
         else:
             cuts = [m.end() for m in self.inline_item.finditer(line)]
             if len(cuts) < 2:
-                cuts = self._unit_cuts(line, body) or self._person_cuts(line)
+                cuts = self._unit_cuts(line, body) or self._person_cuts(line) or self._place_cuts(line)
             if not cuts:
                 return [line]
         return [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)])]
@@ -435,6 +437,23 @@ class CaseSplitter:
             elif start:
                 cuts.append(start)
             seen |= self.persons(self.parties(self.first_sentence(line[start:])))
+        return cuts if len(cuts) >= 2 else []
+
+    def _place_cuts(self, line: str) -> list[int]:
+        """Where sentences open with a place no sentence before opened with (`place_opening`) and refer
+        back to nothing, when the first sentence opens with a place too and there are three or more of
+        them (other sentences continue the one before)."""
+        if not self.place_opening.match(line):
+            return []
+        seen: set[str] = set()
+        cuts = []
+        for start in [0] + [m.end() for m in CLAUSE_BREAK.finditer(line) if m.end() < len(line)]:
+            m = self.place_opening.match(line, start)
+            if not m or m.group().strip() in seen:
+                continue
+            seen.add(m.group().strip())
+            if start and not self.refers_back.search(self.first_sentence(line[start:])):
+                cuts.append(start)
         return cuts if len(cuts) >= 2 else []
 
     def _unit_cuts(self, line: str, body: str) -> list[int]:
