@@ -828,3 +828,14 @@ def test_a_paragraph_of_sentences_each_opening_with_a_place_of_its_own_gives_a_c
 ])
 def test_sentences_of_one_case_opening_with_places_are_not_cut(clf, text):
     assert len(clf.classify("", text).cases) == 1
+
+
+def test_a_quoted_event_is_no_party_of_the_cases_that_name_it(clf):
+    text = ("近日，某省公安厅公布典型案例。\n"
+            "甲市公安机关依法查处王某明编造涉“张某宇失踪事件”网络谣言案；\n"
+            "乙市公安机关依法查处李某来编造涉“张某宇失踪事件”网络谣言案；\n"
+            "丙市公安机关依法查处赵某先编造涉“张某宇失踪事件”网络谣言案。\n")
+    assert len(clf.classify("", text).cases) == 3
+    splitter = clf.splitter
+    assert splitter.parties("查处李某来编造涉“张某宇失踪事件”网络谣言案") == {"李某"}
+    assert "“某某生活”网" in splitter.parties("依法关闭“某某生活”网")  # a quoted site still is one
