@@ -839,3 +839,19 @@ def test_a_quoted_event_is_no_party_of_the_cases_that_name_it(clf):
     splitter = clf.splitter
     assert splitter.parties("查处李某来编造涉“张某宇失踪事件”网络谣言案") == {"李某"}
     assert "“某某生活”网" in splitter.parties("依法关闭“某某生活”网")  # a quoted site still is one
+
+
+def test_examples_told_by_city_police_after_a_针对_lead_are_cases(clf):
+    text = ("今年以来，某省公安机关深入开展净网专项行动。\n"
+            "针对谣言高发领域，某省公安实施全链条打击。典型案例包括：甲市公安侦破郭某虚构身份摆拍引流案，抓获2名犯罪嫌疑人；"
+            "乙州公安破获炮制贫困谣言引流带货案，行政处罚2人；丙市公安查处编造山体滑坡谣言案，行政处罚3人。\n")
+    assert len(clf.classify("", text).cases) == 3
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("甲州公安破获炮制贫困谣言引流带货案，行政处罚2人。", True),
+    # kinds and totals are no single case
+    ("今年以来，某省公安侦破各类涉网案件857起。", False),
+])
+def test_a_case_named_by_what_was_done_is_a_target(clf, text, expected):
+    assert clf.classify("", text).is_enforcement is expected

@@ -393,12 +393,12 @@ class CaseSplitter:
 
     def clauses(self, line: str) -> list[str]:
         """A line of parallel actions cut before each later sentence that opens as it does: with
-        `clause_start`, with an inline item (`inline_item`: 一是…；二是…), with an acting body of its
-        own (see `_unit_cuts`), or with a person of its own (see `_person_cuts`)."""
+        `clause_start`, else with an inline item (`inline_item`: 一是…；二是…), an acting body of its
+        own (see `_unit_cuts`), a person of its own (see `_person_cuts`) or a place of its own (see
+        `_place_cuts`)."""
         body = self.body(line)
-        if self.clause_start.match(body):
-            cuts = [m.start() for m in self.clause_break.finditer(line)]
-        else:
+        cuts = [m.start() for m in self.clause_break.finditer(line)] if self.clause_start.match(body) else []
+        if not cuts:
             cuts = [m.end() for m in self.inline_item.finditer(line)]
             if len(cuts) < 2:
                 cuts = self._unit_cuts(line, body) or self._person_cuts(line) or self._place_cuts(line)
