@@ -855,3 +855,12 @@ def test_examples_told_by_city_police_after_a_针对_lead_are_cases(clf):
 ])
 def test_a_case_named_by_what_was_done_is_a_target(clf, text, expected):
     assert clf.classify("", text).is_enforcement is expected
+
+
+def test_sentences_that_each_open_with_the_named_sites_they_decide_on_are_cases(clf):
+    text = ("2025年5月，某省网信系统依法依规查处违法违规网站30家。\n"
+            "经查实，假冒网站“某省人社厅”发布虚假政务信息，被依法关闭。“某某网”“某某影院”等21家网站传播赌博信息，"
+            "被依法注销备案。“某某生活”等8个微信公众号传播低俗内容，被依法关闭。\n")
+    assert len(clf.classify("", text).cases) == 3
+    one = "“某某网”等2家网站传播赌博信息，被依法注销备案。“某某网”负责人表示将认真整改。"
+    assert len(clf.classify("", one).cases) == 1  # a later sentence on the same site continues it
