@@ -864,3 +864,13 @@ def test_sentences_that_each_open_with_the_named_sites_they_decide_on_are_cases(
     assert len(clf.classify("", text).cases) == 3
     one = "“某某网”等2家网站传播赌博信息，被依法注销备案。“某某网”负责人表示将认真整改。"
     assert len(clf.classify("", one).cases) == 1  # a later sentence on the same site continues it
+
+
+def test_clauses_that_each_bring_in_other_bodies_for_another_action_are_cases(clf):
+    text = ("2025年8月，某省网信办共受理网民举报7万余件。\n"
+            "某省网络举报部门根据举报线索核查，依法责令关闭“某某网”和“某某学姐”微信公众号；"
+            "会同市州网信部门约谈“某某论坛”等网站和“某某生活”等微信公众号12个；"
+            "联合公安等有关部门依法查处“某地发生爆炸”等网上造谣违法行为，行政处罚5人。\n")
+    assert [c.penalties[:1] for c in clf.classify("", text).cases] == [["关闭网站或下架"], ["约谈"], []]
+    one = "某市网信办发现某公司泄露用户信息；会同公安机关依法对其处以警告；联合通信管理局责令其整改。"
+    assert len(clf.classify("", one).cases) == 1  # steps on one party that refer back
