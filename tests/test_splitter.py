@@ -314,6 +314,8 @@ def test_a_court_case_under_bracketed_part_headings_is_one_case(clf):
     ("经查，“每日快讯”等账号多次发布不实信息，相关账号已依法予以封禁。", ["关闭网站或下架"]),
     ("省网信办决定对该网站处以关停7天的处罚。", ["暂停业务"]),
     ("网信部门对该公司给予警告处罚,责令整改,停止网站用户注册10天。", ["暂停业务", "警告", "责令改正"]),
+    # sites named in quotes before their kind
+    ("其中，某省网信办关闭“某某影院”“某某视频”等色情类网站12家。", ["关闭网站或下架"]),
 ])
 def test_closures_suspensions_and_orders(clf, text, penalties):
     result = clf.classify("", text)
