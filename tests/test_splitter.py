@@ -793,6 +793,10 @@ def test_a_paragraph_that_retells_the_day_of_the_case_before_continues_it(clf):
     assert len(clf.classify("", text).cases) == 1
     other_day = text.replace("称，4月11日，针对", "称，4月9日，针对")
     assert len(clf.classify("", other_day).cases) == 2
+    # stories that each open with the same day are each their own
+    same_day = ("3月10日，甲县网信办联合公安机关依法对在微信群内散布谣言的一名群成员进行约谈并警告。\n"
+                "3月10日，乙区网信办联合属地公安机关依法对在微信群内传播他人信息的一名网民进行约谈并警告。\n")
+    assert len(clf.classify("", same_day).cases) == 2
 
 
 def test_the_defendant_s_plea_in_a_judgment_is_no_new_party(clf):

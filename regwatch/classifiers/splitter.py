@@ -243,7 +243,8 @@ class _Run:
             story = bool(splitter.story_start.match(line.text))
             opening = splitter.first_sentence(line.text)
             fresh = {new for new in splitter.units(opening) if not any(splitter.same_unit(new, old) for old in units)}
-            retold = bool(opened) and opened in DAY.findall(line.text)  # the case before's day told again
+            # the case before's day told again, not as the opening of a story of the same day
+            retold = bool(opened) and opened in DAY.findall(line.text) and not line.text.lstrip().startswith(opened)
             own_unit = dated and story and not retold and bool(fresh) and (
                 any(splitter.another_of_a_kind(new, old) for new in fresh for old in units)
                 or not splitter.refers_back.search(opening))
