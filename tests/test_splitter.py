@@ -880,3 +880,13 @@ def test_clauses_that_each_bring_in_other_bodies_for_another_action_are_cases(cl
     assert [c.penalties[:1] for c in clf.classify("", text).cases] == [["关闭网站或下架"], ["约谈"], []]
     one = "某市网信办发现某公司泄露用户信息；会同公安机关依法对其处以警告；联合通信管理局责令其整改。"
     assert len(clf.classify("", one).cases) == 1  # steps on one party that refer back
+
+
+def test_the_publisher_a_page_credits_does_not_place_the_case(clf):
+    text = ("2025-01-25 来源：公安部网安局 发布机构：丙市公安局\n"
+            "近期，公安网安部门依法查处8家涉嫌非法获取公民个人信息的MCN机构。"
+            "江西省赣州市信丰公安网安部门成功侦破陈某等人侵犯公民个人信息案。\n")
+    case = clf.classify("", text).cases[0]
+    assert (case.authority, case.province) == ("公安", "江西")
+    moved = text.replace("丙市公安局", "汕尾市公安局")
+    assert clf.classify("", moved).cases[0].province == "江西"

@@ -192,12 +192,15 @@ class AuthorityFinder:
 
     def unit_prefixes(self, text: str) -> str:
         """The words before every authority the text names, in order ("云南" of "云南公安机关网安部门"):
-        where acting units name their place, whatever else (an expert's university) the text places first."""
+        where acting units name their place, whatever else (an expert's university) the text places first;
+        not bodies that do not act (see `not_acting`)."""
         heads = []
         for sentence in SENTENCE.finditer(text):
             for _, pattern in self.authorities:
                 for m in pattern.finditer(sentence.group()):
-                    heads.append((sentence.start() + m.start(), _head(sentence.group(), m.start())))
+                    if not self.not_acting.search(text, max(0, sentence.start() + m.start() - NOT_ACTING_WINDOW),
+                                                  sentence.start() + m.start()):
+                        heads.append((sentence.start() + m.start(), _head(sentence.group(), m.start())))
         return "\n".join(head for _, head in sorted(heads))
 
 
