@@ -890,3 +890,13 @@ def test_the_prosecutor_who_handles_a_case_makes_it_a_case(clf):
             "强化释法说理。承办检察官积极开展释法说理工作，鼓励被告人自愿悔罪认罪，二被告人均表示认罪认罚。\n")
     result = clf.classify("", text)
     assert result.is_enforcement and result.cases[0].authority == "检察院"
+
+
+def test_a_sentence_of_totals_that_decides_on_the_counted_ones_is_a_group_decision(clf):
+    notice = ("安徽省通信管理局近期对省内APP进行了拨测检查，共检测到29款APP存在违规收集使用个人信息的问题，"
+              "于3月14日对上述违规APP企业下达责令改正通知书，要求限期完成整改。\n")
+    table = "附表：\n1 | 某某赚钱 | 某某信息科技有限公司 | 应用宝 | 违规收集个人信息 |\n"
+    result = clf.classify("", notice + table)
+    assert result.is_enforcement and "责令改正" in result.cases[0].penalties
+    assert not clf.classify("", notice).is_enforcement  # no app named: totals only
+    assert not clf.classify("", "今年以来共检测APP 300款，发现问题APP 29款。\n" + table).is_enforcement

@@ -66,6 +66,8 @@ class EnforcementDetector:
         self.group_decision = compile_regex(rules, "enforcement", "group_decision",
                                             require(rules, "enforcement", "group_decision", str))
         self.party = alternation(rules, "splitting", "parties")
+        self.counted_decision = compile_regex(rules, "enforcement", "counted_decision",
+                                              require(rules, "enforcement", "counted_decision", str))
 
     def is_foreign(self, text: str) -> bool:
         """The text names a foreign country, regulator or currency."""
@@ -99,28 +101,42 @@ class EnforcementDetector:
         """The reason a sentence gives (and whether it decides on a counted group), or None."""
         if not self.any_action.search(sentence):
             return None
-        actions = list(self.action.finditer(sentence))
-        if (not actions or self.foreign.search(sentence) or self.hypothetical.search(sentence)
-                or self.roundup.search(sentence)):
+        if self.foreign.search(sentence) or self.hypothetical.search(sentence):
             return None
+        decided = self._without_totals(sentence)  # only a decision on the counted ones, after totals, counts
+        if not decided:
+            return None
+        group, sentence = decided != sentence, decided
+        actions = list(self.action.finditer(sentence))
         pair = next(((a, t) for t in self.target.finditer(sentence) for a in actions
                      if abs(a.start() - t.start()) <= self.window), None)
         if not pair:
             return None
         return (f"action '{pair[0].group()}' against '{pair[1].group()}': {sentence.strip()[:80]}",
-                bool(self.group_decision.search(sentence)))
+                group or bool(self.group_decision.search(sentence)))
 
     def without_totals(self, text: str) -> str:
-        """The text without the sentences that give campaign totals (roundup)."""
+        """The text without the sentences that give campaign totals (roundup), but for their
+        decisions on the counted ones."""
         if not self.roundup.search(text):
             return text
-        return "。".join(m.group() for m in SENTENCE.finditer(text) if not self.roundup.search(m.group()))
+        return "。".join(part for m in SENTENCE.finditer(text) if (part := self._without_totals(m.group())))
 
     def decisions_only(self, text: str) -> str:
         """The text without campaign totals and without provision or conditional wording (what a
         law says may be imposed, what will be imposed if…): the sentences that can name a penalty."""
-        return "。".join(s for m in SENTENCE.finditer(text)
-                        if not self.roundup.search(s := m.group()) and not self.hypothetical.search(s))
+        return "。".join(part for m in SENTENCE.finditer(text)
+                        if not self.hypothetical.search(m.group()) and (part := self._without_totals(m.group())))
+
+    def _without_totals(self, sentence: str) -> str:
+        """The sentence; for one of totals, only the decision on the counted ones after them (see
+        `counted_decision`), else nothing."""
+        totals = self.roundup.search(sentence)
+        if not totals:
+            return sentence
+        counted = self.counted_decision.search(sentence, totals.end())
+        tail = sentence[counted.start():] if counted else ""
+        return "" if not tail or self.roundup.search(tail) else tail
 
     def counter_evidence(self, text: str) -> list[str]:
         """Reasons against: foreign regulators, campaign totals, policy news."""
