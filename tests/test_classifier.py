@@ -835,6 +835,9 @@ def test_means_applied_to_targets_told_before_are_decisions(clf):
             "某省网信办依法对上述网站平台采取约谈、责令改正、警告等处置处罚措施。")
     penalties = clf.classify("", text).cases[0].penalties
     assert {"约谈", "责令改正", "警告"} <= set(penalties)
+    each = ("其中，“某某作文”APP“家族广场”栏目存在明星应援群组。国家网信办表示，针对上述网站平台存在的突出问题，"
+            "视违规情节，依法分别采取约谈、责令限期整改、全面下架等处罚措施。")
+    assert clf.classify("", each).is_enforcement
     # means in general are still no decision
     assert not clf.classify("", "某省网信办将通过约谈、责令改正、警告等手段治理网络乱象。").is_enforcement
 
