@@ -529,13 +529,14 @@ class CaseSplitter:
         return {p for p in parties if MASKED_PERSON.fullmatch(p)}
 
     def parties(self, text: str) -> set[str]:
-        """Parties `text` names; a masked person inside quotes names an event, not a party (编造涉“胡某宇失踪事件”谣言)."""
-        found = {m.group(): m.start() for m in self.party.finditer(text)}
-        if not any(MASKED_PERSON.fullmatch(p) for p in found) or "“" not in text and '"' not in text:
-            return set(found)
+        """Parties `text` names; a masked person named only inside quotes names an event, not a party
+        (编造涉“胡某宇失踪事件”谣言)."""
+        found = list(self.party.finditer(text))
+        if "“" not in text and '"' not in text:
+            return {m.group() for m in found}
         quoted = [m.span() for m in QUOTED_NAME.finditer(text)]
-        return {p for p, at in found.items()
-                if not (MASKED_PERSON.fullmatch(p) and any(a <= at < b for a, b in quoted))}
+        return {m.group() for m in found
+                if not (MASKED_PERSON.fullmatch(m.group()) and any(a <= m.start() < b for a, b in quoted))}
 
     def split(self, text: str, is_case: Callable[[str], bool] = bool) -> list[Segment]:
         """Segments in order; `is_case` tells whether a text reports a decision."""
