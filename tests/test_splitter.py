@@ -720,6 +720,9 @@ def test_batch_notices_are_cut_by_their_named_targets(clf, text, count):
     "某市网信办提醒广大网民，网站域名、账号不再使用后，要根据有关规定及时注销备案信息。",
     # the source a report quotes (据“…”公众号) is no target
     "据“网信中国”微信公众号19日消息，2022年，全国网信系统持续加大网络执法力度，坚决依法查处各类违法违规案件。",
+    # what a kind of act may lead to, in an explainer (and 联网管理 holds no 网管)
+    "3.法律问题：翻墙行为违反《计算机信息网络国际联网管理暂行规定》，可能导致承担行政处罚或刑事责任。",
+    "网吧违反《计算机信息网络国际联网管理暂行规定》的，可能导致停业整顿。",
 ])
 def test_advice_and_attributions_are_no_decision(clf, text):
     assert not clf.classify("", text).is_enforcement
