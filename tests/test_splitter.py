@@ -893,3 +893,13 @@ def test_the_publisher_a_page_credits_does_not_place_the_case(clf):
     assert (case.authority, case.province) == ("公安", "江西")
     moved = text.replace("丙市公安局", "汕尾市公安局")
     assert clf.classify("", moved).cases[0].province == "江西"
+
+
+def test_a_page_s_own_headline_repeated_in_its_text_is_no_case_of_the_round_up(clf):
+    title = "“网红”王某某直播间辱骂他人，被依法行政处罚!"
+    text = (f"{title}\n{title}\n为依法打击网络暴力违法犯罪，近日，甲市警方依法查处2起网络违法案件。\n"
+            "甲市公安局乙县局\n依法处置一起网络暴力案件\n"
+            "近日，乙县警方接群众报警称，其遭到网红王某某公然辱骂。乙县局依法对违法行为人王某某给予行政处罚。\n"
+            "甲市公安局丙区分局\n依法处置一起网络暴力案件\n"
+            "近日，丙区分局接群众报警称，赵某在业主群内发布侮辱性言论。丙区分局依法对违法行为人赵某给予行政处罚。\n")
+    assert len(clf.classify(title, text).cases) == 2

@@ -137,7 +137,7 @@ class EnforcementClassifier:
         """Cases of one article in order. `published` (the article's publication date) dates a
         case whose own text names no year, for the edition conventions of editions.yaml."""
         title = self.readable((title or "")[:MAX_TITLE_CHARS].strip())
-        text = self.readable((text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n"))
+        text = _without_title(self.readable((text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n")), title)
         seen: dict[str, list[str]] = {}  # the splitter and the loop ask about the same segments
         sentences: dict[str, tuple[str, bool] | None] = {}  # … and about the same sentences of overlapping spans
 
@@ -174,7 +174,8 @@ class EnforcementClassifier:
 
     def explain(self, title: str, text: str) -> list[str]:
         """Why the text was cut into its cases: the outline and each decision of the splitter."""
-        text = self.readable((text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n"))
+        text = _without_title(self.readable((text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n")),
+                              self.readable((title or "")[:MAX_TITLE_CHARS].strip()))
         return self.splitter.explain(text, lambda item: bool(self.detector.evidence(item)))
 
     def _case(self, title: str, text: str, context: str, position: int, year: int | None) -> CaseCard:
@@ -306,3 +307,13 @@ class EnforcementClassifier:
                  ",".join(sorted(p for p in card.penalties if p != "通报")),
                  ",".join(self._masked_names(text)), year.group(1) if year else ""]
         return hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _without_title(text: str, title: str) -> str:
+    """The text without the lines at its start that repeat the title (a page's own headline, often
+    twice): the title is read on its own, not as the first item of a round-up."""
+    if not title:
+        return text
+    lines = text.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip() and line.strip() != title), len(lines))
+    return "\n".join(lines[first:]) if first < len(lines) else text
