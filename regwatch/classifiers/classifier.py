@@ -133,11 +133,17 @@ class EnforcementClassifier:
                 text = PINYIN_NOTE.sub("", text)
         return self.splitter.rejoin(text)
 
+    def _read(self, title: str, text: str) -> tuple[str, str]:
+        """Title and text as the rules read them (see `readable`), bounded in size, the text without
+        the lines at its start that repeat the title."""
+        title = self.readable((title or "")[:MAX_TITLE_CHARS].strip())
+        text = self.readable((text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n"))
+        return title, _without_title(text, title)
+
     def classify(self, title: str, text: str, *, published: datetime.date | None = None) -> ArticleResult:
         """Cases of one article in order. `published` (the article's publication date) dates a
         case whose own text names no year, for the edition conventions of editions.yaml."""
-        title = self.readable((title or "")[:MAX_TITLE_CHARS].strip())
-        text = _without_title(self.readable((text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n")), title)
+        title, text = self._read(title, text)
         seen: dict[str, list[str]] = {}  # the splitter and the loop ask about the same segments
         sentences: dict[str, tuple[str, bool] | None] = {}  # … and about the same sentences of overlapping spans
 
@@ -174,8 +180,7 @@ class EnforcementClassifier:
 
     def explain(self, title: str, text: str) -> list[str]:
         """Why the text was cut into its cases: the outline and each decision of the splitter."""
-        text = _without_title(self.readable((text or "")[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n")),
-                              self.readable((title or "")[:MAX_TITLE_CHARS].strip()))
+        _, text = self._read(title, text)
         return self.splitter.explain(text, lambda item: bool(self.detector.evidence(item)))
 
     def _case(self, title: str, text: str, context: str, position: int, year: int | None) -> CaseCard:

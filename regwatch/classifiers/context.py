@@ -12,6 +12,7 @@ SENTENCE = re.compile(r"[^。！？!?；;\n]+")
 CLAUSE_BREAK = re.compile(r"[，,、：:（）()“”]")
 UNIT_PREFIX = 12  # characters before an authority word that may name its place
 NOT_ACTING_WINDOW = 24  # characters before an authority word searched for `not_acting`
+NEGATION_WINDOW = 8  # characters before a penalty word searched for `not_imposed`
 QUOTED = re.compile(r"“[^”\n]{1,30}”|《[^》\n]{1,40}》")
 
 
@@ -286,4 +287,5 @@ class PenaltyFinder:
 
     def _imposed(self, pattern: re.Pattern[str], text: str) -> bool:
         """`pattern` names a penalty somewhere in `text` that is not negated (see `not_imposed`)."""
-        return any(not self.not_imposed.search(text, max(0, m.start() - 8), m.start()) for m in pattern.finditer(text))
+        return any(not self.not_imposed.search(text, max(0, m.start() - NEGATION_WINDOW), m.start())
+                   for m in pattern.finditer(text))

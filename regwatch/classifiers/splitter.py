@@ -20,7 +20,7 @@ SENTENCE_END = re.compile(r"[。！？!?；;：:…]$")
 DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日")  # a day of a story ("4月11日")
 MASKED_PERSON = re.compile(r"[\u4e00-\u9fa5]某某?")  # a party named like 裴某, 王某某
 SENTENCE_BREAK = re.compile(r"[。！？!?]")
-CLAUSE_BREAK = re.compile(r"[。！？!?；;]")
+SENTENCE_OR_SEMICOLON = re.compile(r"[。！？!?；;]")
 PERSON_OPENING = 12  # characters at a sentence's start that may name the person it is about
 QUOTED_NAME = re.compile(r"[“\"]([^”\"]{1,20})[”\"]")
 Span = tuple[int, int]  # [first line, last line + 1)
@@ -448,7 +448,7 @@ class CaseSplitter:
             return []
         seen: set[str] = set()
         cuts = []
-        for start in [0] + [m.end() for m in CLAUSE_BREAK.finditer(line) if m.end() < len(line)]:
+        for start in [0] + [m.end() for m in SENTENCE_OR_SEMICOLON.finditer(line) if m.end() < len(line)]:
             m = self.place_opening.match(line, start)
             if not m or m.group().strip() in seen:
                 continue
