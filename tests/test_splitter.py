@@ -903,3 +903,21 @@ def test_a_page_s_own_headline_repeated_in_its_text_is_no_case_of_the_round_up(c
             "甲市公安局丙区分局\n依法处置一起网络暴力案件\n"
             "近日，丙区分局接群众报警称，赵某在业主群内发布侮辱性言论。丙区分局依法对违法行为人赵某给予行政处罚。\n")
     assert len(clf.classify(title, text).cases) == 2
+
+
+def test_a_decision_that_gives_each_group_of_accounts_its_own_measure_gives_a_case_each(clf):
+    text = ("近日，某省网信办开展自媒体乱象专项整治。\n"
+            "依据有关规定，某省网信办对“甲乙生活”“丙丁资讯”等5个微信公众号依法予以关闭，"
+            "对“戊己观察”等3个微博账号予以暂停更新30天处置；对“庚辛头条”等6个抖音账号进行了15天禁言处置。\n")
+    cases = clf.classify("", text).cases
+    assert [c.penalties for c in cases] == [["关闭网站或下架"], ["暂停业务"], ["暂停业务"]]
+
+
+@pytest.mark.parametrize("text", [
+    # the company and its manager are one case's parties
+    "某市网信办对某科技公司依法予以警告，对其直接负责的主管人员处以罚款一万元。",
+    # one group's measures told one after the other
+    "某市网信办对“甲乙生活”等5个微信公众号依法约谈，对上述账号予以暂停更新30天处置。",
+])
+def test_measures_on_one_party_or_one_group_stay_one_case(clf, text):
+    assert len(clf.classify("", text).cases) == 1

@@ -324,6 +324,8 @@ class CaseSplitter:
         self.acting_unit = self._regex(rules, "acting_unit")
         self.clause_break = re.compile(r"(?<=[；;。])\s*(?=" + self.clause_start.pattern + ")")
         self.inline_item = self._regex(rules, "inline_item")
+        self.group_item = self._regex(rules, "group_item")
+        self.group_decision = self._regex(rules, "group_decision")
         self.place_opening = self._regex(rules, "place_opening")
         self.unit_kind = self._regex(rules, "unit_kind")
         self.clause_unit = compile_regex(rules, "splitting", "clause_unit",
@@ -401,7 +403,10 @@ class CaseSplitter:
         cuts = [m.start() for m in self.clause_break.finditer(line)] if self.clause_start.match(body) else []
         if not cuts:
             cuts = [m.end() for m in self.inline_item.finditer(line)]
-            if len(cuts) < 2:
+            group = self._group_cuts(line)
+            if group:
+                cuts = sorted({*cuts, *group})
+            elif len(cuts) < 2:
                 cuts = self._unit_cuts(line, body) or self._person_cuts(line) or self._place_cuts(line)
             if not cuts:
                 return [line]
@@ -420,6 +425,13 @@ class CaseSplitter:
     def another_of_a_kind(self, unit: str, other: str) -> bool:
         """Two bodies of the same kind, each its own (东阿县公安局 and 临清市公安局; not 检察院 and 法院)."""
         return not self.same_unit(unit, other) and self.authorities.first(unit) == self.authorities.first(other)
+
+    def _group_cuts(self, line: str) -> list[int]:
+        """Where a clause opens with 对 and decides on a group of accounts, sites or apps of its own
+        (`group_item`) after a clause that decided on a group too (`group_decision`): one measure per
+        group ("关闭9个违规微信公众号，对1个违规微信公众号暂停更新30日")."""
+        found = [m.end() for m in self.group_item.finditer(line)]
+        return [cut for before, cut in zip([0, *found], found) if self.group_decision.search(line, before, cut)]
 
     def _person_cuts(self, line: str) -> list[int]:
         """Where sentences open with a person no sentence before named ("兰州市王某和马某利用微博…。
