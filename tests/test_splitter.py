@@ -921,3 +921,18 @@ def test_a_decision_that_gives_each_group_of_accounts_its_own_measure_gives_a_ca
 ])
 def test_measures_on_one_party_or_one_group_stay_one_case(clf, text):
     assert len(clf.classify("", text).cases) == 1
+
+
+def test_one_sentence_of_clauses_each_told_by_a_body_of_its_own_gives_a_case_each(clf):
+    text = ("近日，在上级网信办指导下，甲县网信办对属地“甲县某机械厂”网站负责人依法约谈，乙县网信办依法约谈属地"
+            "“乙县某养殖场”网站负责人，丙区网信办对属地“丙区某贸易有限公司”网站负责人依法约谈。\n")
+    assert len(clf.classify("", text).cases) == 3
+    two = "甲县网信办会同公安机关调查某公司，乙县网信办对该公司依法约谈。"
+    assert len(clf.classify("", two).cases) == 1  # two bodies on one party: one case
+
+
+def test_a_group_warned_beside_a_group_summoned_is_a_case_of_its_own(clf):
+    text = ("5月份，某省网信系统依法打击网上违法违规行为。\n"
+            "省市网信办依法对“甲乙经济”“丙丁升学”等40家违规网站平台、账号进行约谈整改，对“戊己百货”“庚辛手游网”等"
+            "146家网站平台、账号提出警告。\n")
+    assert [c.penalties for c in clf.classify("", text).cases] == [["责令改正", "约谈"], ["警告"]]

@@ -335,6 +335,7 @@ class CaseSplitter:
         self.example = re.compile(self._regex(rules, "example").pattern + "(?=" + self.clause_unit.pattern + ")")
         self.authorities = AuthorityFinder(rules)
         self.unit_break = re.compile(r"(?<=[；;。])\s*(?=" + self.clause_unit.pattern + ")")
+        self.unit_comma = re.compile(r"(?<=[，,])\s*(?=" + self.clause_unit.pattern + ")")
         poster = require(rules, "splitting", "poster", dict)
         self.fragment_chars, self.poster_lines, self.poster_share = (
             require(rules, "splitting", f"poster.{key}", kind)
@@ -477,10 +478,17 @@ class CaseSplitter:
             return []  # a cut needs a body before it and one after
         opening = self.clause_unit.match(body)
         breaks = list(self.unit_break.finditer(line))
-        if not breaks:
-            return []
+        if not breaks:  # one sentence of clauses each told by a body of its own: three are needed
+            breaks = list(self.unit_comma.finditer(line))
+            first = self.clause_unit.search(line, 0, breaks[0].start()) if breaks else None
+            cuts = self._unit_breaks(line, breaks, first.group() if first else None)
+            return cuts if len(cuts) >= 2 else []
         first = self.clause_unit.search(line, 0, breaks[0].start())  # the body of the first sentence, after any lead
-        current = first.group() if first else None
+        cuts = self._unit_breaks(line, breaks, first.group() if first else None)
+        return cuts if len(cuts) >= (1 if opening else 2) else []
+
+    def _unit_breaks(self, line: str, breaks: list[re.Match[str]], current: str | None) -> list[int]:
+        """The breaks after which another body of the kind of the one before opens, referring back to nothing."""
         cuts = []
         for m in breaks:
             unit = self.clause_unit.match(line, m.end()).group()
@@ -488,7 +496,7 @@ class CaseSplitter:
                     and not self.refers_back.search(self.first_sentence(line[m.end():]))):
                 cuts.append(m.end())
             current = unit
-        return cuts if len(cuts) >= (1 if opening else 2) else []
+        return cuts
 
     def family(self, line: str) -> str | None:
         m = self.any_marker.match(line)
