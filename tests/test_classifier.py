@@ -903,3 +903,13 @@ def test_a_sentence_of_totals_that_decides_on_the_counted_ones_is_a_group_decisi
     assert result.is_enforcement and "责令改正" in result.cases[0].penalties
     assert not clf.classify("", notice).is_enforcement  # no app named: totals only
     assert not clf.classify("", "今年以来共检测APP 300款，发现问题APP 29款。\n" + table).is_enforcement
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("5月10日，某县市场监管局公布了一起涉嫌未经消费者许可擅自收集消费者人脸信息案。经查，当事人在售楼处安装人脸抓拍设备。", True),
+    ("某市网信办通报一起数据安全违法案。当事人未履行数据安全保护义务。", True),
+    # an incident made public is no case handled
+    ("某安全公司披露了一起大规模数据泄露事件，涉及数百万条用户记录。", False),
+])
+def test_a_body_making_public_one_case_it_handled_is_enforcement(clf, text, expected):
+    assert clf.classify("", text).is_enforcement is expected
