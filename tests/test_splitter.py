@@ -936,3 +936,11 @@ def test_a_group_warned_beside_a_group_summoned_is_a_case_of_its_own(clf):
             "省市网信办依法对“甲乙经济”“丙丁升学”等40家违规网站平台、账号进行约谈整改，对“戊己百货”“庚辛手游网”等"
             "146家网站平台、账号提出警告。\n")
     assert [c.penalties for c in clf.classify("", text).cases] == [["责令改正", "约谈"], ["警告"]]
+
+
+def test_a_case_that_names_no_body_is_placed_by_the_round_up_s_own_body_not_by_the_story(clf):
+    text = ("近日，山东甲市网安部门查获两起编造网络谣言的违法行为。\n"
+            "案例一：近日，甲市网民张某编造“在监狱直播带货”的谣言信息，并发布在某互联网平台。\n"
+            "案例二：近日，在广东台风期间，甲市网民迟某编造“广东某地教学楼因台风受损”虚假灾情视频，在某短视频平台发布。\n"
+            "公安机关依法给予张某和迟某行政处罚。\n")
+    assert [c.province for c in clf.classify("", text).cases] == ["山东", "山东"]
