@@ -944,3 +944,12 @@ def test_a_case_that_names_no_body_is_placed_by_the_round_up_s_own_body_not_by_t
             "案例二：近日，在广东台风期间，甲市网民迟某编造“广东某地教学楼因台风受损”虚假灾情视频，在某短视频平台发布。\n"
             "公安机关依法给予张某和迟某行政处罚。\n")
     assert [c.province for c in clf.classify("", text).cases] == ["山东", "山东"]
+
+
+def test_cases_under_a_lead_whose_body_names_no_place_are_not_placed_by_quoted_names(clf):
+    text = ("近期，网信部门会同相关部门依法处置一批假冒仿冒账号。现将部分典型案例通报如下。\n"
+            "1.“某某新闻”“上海晚讯”等账号仿冒新闻媒体名称，违规开展互联网新闻信息服务。涉及的账号已被依法依约关闭。\n"
+            "2.“安徽省某某招生院”等账号假冒教育招生部门官方名称，为培训业务违规引流。涉及的账号已被依法依约关闭。\n")
+    assert [c.province for c in clf.classify("", text).cases] == [None, None]
+    placed = text.replace("网信部门会同", "江苏省网信办会同")
+    assert [c.province for c in clf.classify("", placed).cases] == ["江苏", "江苏"]

@@ -241,7 +241,8 @@ class EnforcementClassifier:
 
     def _province(self, text: str, context: str, acting: tuple[str, str]) -> str | None:
         """The place of the unit that decided; none for a national body, also one named only in the
-        lead of a case that names no body of its own (国家网信办通报…：“上海午报”等账号…); for a case
+        lead of a case that names no body of its own (国家网信办通报…：“上海午报”等账号…), or in a lead
+        whose body names no place (网信部门会同…处置); for a case
         whose body names no place, the place of the round-up's own body before any place the story
         names (山东威海网安部门… then 在广东台风期间…); a place inside quotes (“上海晨报”) only as a last resort."""
         if self.authorities.is_national(acting):
@@ -251,12 +252,13 @@ class EnforcementClassifier:
             return place
         found, quoted = self.provinces.locate(text)
         outside = None if quoted else found
+        lead_place = self.provinces.find(self.authorities.unit_prefixes(context))  # the round-up's own body
         if not any(acting):
             named = self.authorities.acting(text, decided=False)
-            if self.authorities.is_national(named, named_only=True) or (
-                    not any(named) and self.authorities.national_body.search(context)):
+            if self.authorities.is_national(named, named_only=True) or (not any(named) and (
+                    self.authorities.national_body.search(context)
+                    or (not lead_place and self.authorities.first(context)))):  # a lead's body of no place
                 return outside or self.provinces.find(context, in_quotes=False)
-        lead_place = self.provinces.find(self.authorities.unit_prefixes(context))  # the round-up's own body
         return lead_place or outside or self.provinces.find(context) or found
 
     def _impact(self, title: str, text: str, year: int | None) -> list[str]:
