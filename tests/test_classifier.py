@@ -913,3 +913,16 @@ def test_a_sentence_of_totals_that_decides_on_the_counted_ones_is_a_group_decisi
 ])
 def test_a_body_making_public_one_case_it_handled_is_enforcement(clf, text, expected):
     assert clf.classify("", text).is_enforcement is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the counted sites a closure falls on, one of them named
+    ("近日，某省网信办会同省通信管理局依法关闭属地40家违法违规网站。经查，“某某软件”“某某之路”等40家网站运营者"
+     "长时间未对网站进行维护、更新，违反《网络安全法》等有关法律法规。", True),
+    # ... but a count alone, naming none of them, is a campaign total
+    ("今年以来，某省网信办会同省通信管理局依法关闭属地40家违法违规网站，清理有害信息2万余条。", False),
+    # a securities firm is an organisation a regulator decides on
+    ("西藏证监局决定对华元证券采取出具警示函的行政监管措施，并记入证券期货市场诚信档案。", True),
+])
+def test_counted_sites_closed_and_a_securities_firm_warned_are_targets(clf, text, expected):
+    assert clf.classify("", text).is_enforcement is expected
