@@ -926,3 +926,16 @@ def test_a_body_making_public_one_case_it_handled_is_enforcement(clf, text, expe
 ])
 def test_counted_sites_closed_and_a_securities_firm_warned_are_targets(clf, text, expected):
     assert clf.classify("", text).is_enforcement is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a tally of gangs broken up, the count after the noun
+    ("截至目前，某市公安机关侦破网络犯罪案件523起。同时，打掉“套路贷”团伙2个，抓获犯罪嫌疑人16名，缴获作案设备50余台。", False),
+    ("某市公安机关成功打掉一个贩卖公民个人信息的犯罪团伙，抓获犯罪嫌疑人5名。", True),
+    # statistics of a court's white paper
+    ("《白皮书》还从罪名分布、被告人被判处刑罚、区域分布的情况等方面进行了数据分析对比。", False),
+    # what regulators in general are told to do
+    ("公告要求有关主管部门加强对违法违规收集使用个人信息行为的监管和处罚，包括责令App运营者限期整改。", False),
+])
+def test_tallies_statistics_and_instructions_to_regulators_are_no_case(clf, text, expected):
+    assert clf.classify("", text).is_enforcement is expected
