@@ -953,3 +953,18 @@ def test_cases_under_a_lead_whose_body_names_no_place_are_not_placed_by_quoted_n
     assert [c.province for c in clf.classify("", text).cases] == [None, None]
     placed = text.replace("网信部门会同", "江苏省网信办会同")
     assert [c.province for c in clf.classify("", placed).cases] == ["江苏", "江苏"]
+
+
+def test_a_case_told_before_the_first_heading_after_the_lead_and_totals_is_a_case(clf):
+    text = ("今年以来，某市网警部门全力开展网络安全专项治理行动。\n"
+            "破获案件45个、抓获人数110人、打掉团伙16个；发现并通报整改各类网络安全漏洞1900余处。\n"
+            "2016年3月6日，某信息技术有限公司被黑客攻击，导致其公司损失264万元。\n"
+            "案发后，某区公安分局立即开展侦查工作，一举捣毁该团伙13处窝点，抓获涉案嫌疑人42人。\n"
+            "破获“某某网”平台被入侵盗窃案\n"
+            "3月9日，某文化发展有限公司报案称其平台网站被人恶意盗刷。警方陆续抓获该团伙主要嫌疑人5名。\n"
+            "破获某APP木马病毒破坏计算机信息系统案\n"
+            "5月，某科技公司报案称其APP被植入木马。警方抓获犯罪嫌疑人3名，已移送起诉。\n")
+    assert len(clf.classify("", text).cases) == 3
+    lead_only = text.replace("2016年3月6日，某信息技术有限公司被黑客攻击，导致其公司损失264万元。\n"
+                             "案发后，某区公安分局立即开展侦查工作，一举捣毁该团伙13处窝点，抓获涉案嫌疑人42人。\n", "")
+    assert len(clf.classify("", lead_only).cases) == 2  # a lead and its totals are no case

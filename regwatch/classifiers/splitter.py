@@ -112,8 +112,27 @@ class _Run:
                     return inner
                 self.note(depth, "it holds one case: the whole text is one case")
                 return None
-            return self.items(items, decided, depth)
+            cases = self.items(items, decided, depth)
+            story = self.preamble_story((span[0], starts[0]))
+            if cases and story:
+                self.note(depth, f"the text before the first item tells a case of its own at line {story[0] + 1}")
+                cases.insert(0, story)
+            return cases
         return self.paragraphs(span, depth) or self.announced(span, depth)
+
+    def preamble_story(self, span: Span) -> Span | None:
+        """The case the text before a level's first item tells after its lead and totals: from a
+        paragraph, after two or more others, that opens a story on a day (`dated_story`) with a new
+        actor (2016年3月6日，某信息技术有限公司被黑客攻击…) to the first item, when that part holds a decision."""
+        before = 0
+        for i in range(*span):
+            line = self.lines[i]
+            if line.legal or line.family is not None or not line.text.strip():
+                continue
+            if before >= 2 and self.splitter.dated_story.match(line.text) and self.splitter.new_story(line.text):
+                return (i, span[1]) if self.has_case((i, span[1])) else None
+            before += 1
+        return None
 
     def items(self, items: list[Span], decided: list[bool], depth: int) -> list[Span] | None:
         """Cases of one list level: items with a decision (or the cases inside them), items that
@@ -325,6 +344,7 @@ class CaseSplitter:
         self.clause_break = re.compile(r"(?<=[；;。])\s*(?=" + self.clause_start.pattern + ")")
         self.inline_item = self._regex(rules, "inline_item")
         self.group_item = self._regex(rules, "group_item")
+        self.dated_story = self._regex(rules, "dated_story")
         self.group_decision = self._regex(rules, "group_decision")
         self.place_opening = self._regex(rules, "place_opening")
         self.unit_kind = self._regex(rules, "unit_kind")
