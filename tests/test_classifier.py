@@ -939,3 +939,14 @@ def test_counted_sites_closed_and_a_securities_firm_warned_are_targets(clf, text
 ])
 def test_tallies_statistics_and_instructions_to_regulators_are_no_case(clf, text, expected):
     assert clf.classify("", text).is_enforcement is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a deadline set for the parties to put things right
+    ("某省通信管理局通报“甲乙出行”等8款APP违规收集个人信息。上述APP应在3月21日前完成整改。", ["通报", "责令改正"]),
+    # the counted ones made public after a total
+    ("某省通信管理局组织检测“甲乙出行”“丙丁公交”等APP，并通报相关单位限期整改。截至日前，尚有15款APP未完成整改，予以通报。",
+     ["责令改正", "通报"]),
+])
+def test_a_deadline_to_put_right_and_a_notice_on_the_counted_ones_are_penalties(clf, text, expected):
+    assert sorted(clf.classify("", text).cases[0].penalties) == sorted(expected)
