@@ -950,3 +950,16 @@ def test_tallies_statistics_and_instructions_to_regulators_are_no_case(clf, text
 ])
 def test_a_deadline_to_put_right_and_a_notice_on_the_counted_ones_are_penalties(clf, text, expected):
     assert sorted(clf.classify("", text).cases[0].penalties) == sorted(expected)
+
+
+@pytest.mark.parametrize("text, org, persons", [
+    # the sentence's own party is a person, named before the platform it used
+    ("案例四：某县网民马某通过某平台发布虚假信息“某村遇难者比比皆是”，被公安机关予以罚款400元行政处罚。", None, [400]),
+    ("2020年5月17日，某省网民杨某某因使用翻墙软件接入境外网络，被某区公安分局依据《中华人民共和国计算机信息网络国际联网管理暂行规定》第六条、第十四条给与行政警告并处以500元罚款。",
+     None, [500]),
+    # an organisation after 对 keeps the fine
+    ("网民张某举报后，某区网信办对该公司处以罚款5万元。", 50000, []),
+])
+def test_a_fine_whose_clause_names_no_one_goes_to_the_sentence_s_own_party(clf, text, org, persons):
+    fines = clf.fines.extract(text)
+    assert (fines.org_yuan, fines.person_yuan) == (org, persons)

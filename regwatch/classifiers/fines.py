@@ -12,6 +12,7 @@ AMOUNT = re.compile(
 )
 CLAUSE_START = re.compile(r"[。；;！!？?\n]")
 SENTENCE_END = re.compile(r"[。！!？?]|\n+")
+SENTENCE_CHARS = 160  # how far back a fine's sentence is read for its party
 
 
 @dataclass
@@ -34,6 +35,8 @@ class FineExtractor:
         self.range = compile_regex(rules, "penalties", "fines.range", cfg.get("range"))
         self.each = compile_regex(rules, "penalties", "fines.each", cfg.get("each"))
         self.each_name_break = compile_regex(rules, "penalties", "fines.each_name_break", cfg.get("each_name_break"))
+        self.sentence_person = compile_regex(rules, "penalties", "fines.sentence_person", cfg.get("sentence_person"))
+        self.organisation = compile_regex(rules, "penalties", "fines.organisation", cfg.get("organisation"))
 
     def extract(self, text: str) -> Fines:
         fines = Fines()
@@ -55,6 +58,10 @@ class FineExtractor:
             target = clause.rsplit("对", 1)[-1]
             both = bool(self.both.search(target))
             is_person = bool(self.person.search(target)) and not both
+            if not is_person and not both and not ("对" in clause and self.organisation.search(target)):
+                opening = SENTENCE_END.split(text[max(0, m.start() - SENTENCE_CHARS):m.start()])[-1]
+                person, organisation = self.sentence_person.search(opening), self.organisation.search(opening)
+                is_person = bool(person) and (not organisation or person.start() < organisation.start())
             sentence = len(SENTENCE_END.findall(text, 0, m.start()))
             # the same fine told again in another sentence (a headline line, then the decision)
             repeated = seen.setdefault((is_person, yuan), sentence) != sentence
