@@ -963,3 +963,16 @@ def test_a_deadline_to_put_right_and_a_notice_on_the_counted_ones_are_penalties(
 def test_a_fine_whose_clause_names_no_one_goes_to_the_sentence_s_own_party(clf, text, org, persons):
     fines = clf.fines.extract(text)
     assert (fines.org_yuan, fines.person_yuan) == (org, persons)
+
+
+@pytest.mark.parametrize("text, authority", [
+    # a court's judgment names the prosecutor and the police first
+    ("公诉机关某市某区人民检察院诉称：被告人吴某犯非法控制计算机信息系统罪。法院经审理查明：2016年1月至8月间，"
+     "被告人吴某植入木马程序非法控制他人计算机60余台。", "法院"),
+    ("某区人民检察院以某检刑诉（2005）179号起诉书指控被告人徐某犯有破坏计算机信息系统罪，向本院提起公诉。"
+     "本院依法组成合议庭，公开开庭审理了本案。现已审理终结。", "法院"),
+    # a procuratorate's own story stays its case
+    ("近期，某区人民检察院成功办理了一起侵犯公民个人信息案件，依法对犯罪嫌疑人陈某提起公诉。", "检察院"),
+])
+def test_a_judgment_s_text_is_the_court_s_case(clf, text, authority):
+    assert clf.classify("", text).cases[0].authority == authority

@@ -161,6 +161,7 @@ class AuthorityFinder:
         check_vocabulary(rules, "authority", "authorities", "authority", [label for label, _ in self.authorities])
         self.decision = compile_regex(rules, "authority", "decision", require(rules, "authority", "decision", str))
         self.not_acting = compile_regex(rules, "authority", "not_acting", require(rules, "authority", "not_acting", str))
+        self.judgment = compile_regex(rules, "authority", "judgment", require(rules, "authority", "judgment", str))
         self.national_body = compile_regex(rules, "authority", "national_body",
                                            require(rules, "authority", "national_body", str))
         self.national = compile_regex(rules, "authority", "national", self.national_body.pattern
@@ -181,6 +182,9 @@ class AuthorityFinder:
         return min(found)[2]
 
     def find(self, text: str) -> str | None:
+        """The authority of the last decision sentence that names one (a court for a judgment's text)."""
+        if self.judgment.search(text):
+            return "法院"
         decisions = [m.group() for m in SENTENCE.finditer(text) if self.decision.search(m.group())]
         for sentence in reversed(decisions):
             found = self.first(sentence, acting_only=True)
