@@ -22,7 +22,7 @@ def test_every_row_has_a_source_a_split_and_canonical_labels():
     seen = set()
     for row in rows():
         assert row["id"] not in seen and row["source_url"].startswith("http") and row["split"] in {"dev", "heldout"}
-        assert row["round"] in range(1, 14)
+        assert row["round"] in range(1, 15)
         seen.add(row["id"])
         assert len(row["text"]) <= 6000 and row["is_enforcement"] in (True, False, None)
         assert bool(row["cases"]) == bool(row["is_enforcement"])
@@ -46,7 +46,8 @@ def test_held_out_part_was_fixed_by_position():
     same as round 10. Round 12 (r12a-* on 公安/courts/procuratorates, r12b-* on 网信, 通信管理 and
     financial regulators; the first session of 2026-12-02's evening): the same. Round 13 (r13a-* on
     公安/courts/procuratorates, r13b-* on 网信, 通信管理, 市场监管 and financial regulators; labelled
-    2026-12-03): the same."""
+    2026-12-03): the same. Round 14 (r14a-*, r14b-*, the same shares; labelled later that session) is held
+    out whole like round 7: a test set, scored only as a whole."""
     assert all(r["split"] == "dev" for r in rows() if r["round"] <= 5)
     for prefix, size in (("r6", 75), ("r8-", 38), ("r9a-", 33), ("r9b-", 32), ("r10a-", 34), ("r10b-", 30),
                          ("r11a-", 35), ("r11b-", 35), ("r12a-", 37), ("r12b-", 30),
@@ -54,8 +55,9 @@ def test_held_out_part_was_fixed_by_position():
         batch = [r for r in rows() if r["id"].startswith(prefix)]
         assert [r["split"] for r in batch] == ["heldout" if i % 2 else "dev" for i in range(len(batch))]
         assert len(batch) >= size
-    test = [r for r in rows() if r["round"] == 7]
-    assert len(test) >= 40 and all(r["split"] == "heldout" for r in test)
+    for test_round, size in ((7, 40), (14, 60)):
+        test = [r for r in rows() if r["round"] == test_round]
+        assert len(test) >= size and all(r["split"] == "heldout" for r in test)
 
 
 @pytest.mark.skipif(not (SHARED / "eval" / "score.py").is_file(), reason="../shared is absent")
