@@ -976,3 +976,13 @@ def test_a_fine_whose_clause_names_no_one_goes_to_the_sentence_s_own_party(clf, 
 ])
 def test_a_judgment_s_text_is_the_court_s_case(clf, text, authority):
     assert clf.classify("", text).cases[0].authority == authority
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2015年，某省网信办与公安等部门密切协作，严厉查处涉恐涉暴等违法违规有害信息，要求相关网站依法查删暴恐音视频信息"
+     "2000多万条、关闭涉恐网络账号近万个。", False),
+    # one case's content removed stays its decision
+    ("某市网信办依法约谈“某某论坛”负责人，责令其删除违法信息30条。", True),
+])
+def test_content_cleared_by_the_ten_thousand_is_a_campaign_total(clf, text, expected):
+    assert clf.classify("", text).is_enforcement is expected
