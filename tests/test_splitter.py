@@ -834,8 +834,12 @@ def test_a_paragraph_of_sentences_each_opening_with_a_place_of_its_own_gives_a_c
     "甲市某公司泄露用户信息；甲市网信办依法对其处以警告；甲市公安局对负责人处以罚款。",
     # a sentence that refers back continues the case of the sentence before
     "甲市某公司泄露用户信息；乙区网信办对该公司处以警告；丙县公安局对其负责人罚款五千元。",
+    # the company and its manager are one case's parties
+    "某市网信办对某科技公司依法予以警告，对其直接负责的主管人员处以罚款一万元。",
+    # one group's measures told one after the other
+    "某市网信办对“甲乙生活”等5个微信公众号依法约谈，对上述账号予以暂停更新30天处置。",
 ])
-def test_sentences_of_one_case_opening_with_places_are_not_cut(clf, text):
+def test_steps_and_measures_of_one_case_are_not_cut(clf, text):
     assert len(clf.classify("", text).cases) == 1
 
 
@@ -911,16 +915,6 @@ def test_a_decision_that_gives_each_group_of_accounts_its_own_measure_gives_a_ca
             "对“戊己观察”等3个微博账号予以暂停更新30天处置；对“庚辛头条”等6个抖音账号进行了15天禁言处置。\n")
     cases = clf.classify("", text).cases
     assert [c.penalties for c in cases] == [["关闭网站或下架"], ["暂停业务"], ["暂停业务"]]
-
-
-@pytest.mark.parametrize("text", [
-    # the company and its manager are one case's parties
-    "某市网信办对某科技公司依法予以警告，对其直接负责的主管人员处以罚款一万元。",
-    # one group's measures told one after the other
-    "某市网信办对“甲乙生活”等5个微信公众号依法约谈，对上述账号予以暂停更新30天处置。",
-])
-def test_measures_on_one_party_or_one_group_stay_one_case(clf, text):
-    assert len(clf.classify("", text).cases) == 1
 
 
 def test_one_sentence_of_clauses_each_told_by_a_body_of_its_own_gives_a_case_each(clf):
