@@ -242,9 +242,9 @@ class EnforcementClassifier:
     def _province(self, text: str, context: str, acting: tuple[str, str]) -> str | None:
         """The place of the unit that decided; none for a national body, also one named only in the
         lead of a case that names no body of its own (国家网信办通报…：“上海午报”等账号…), or in a lead
-        whose body names no place (网信部门会同…处置); for a case
-        whose body names no place, the place of the round-up's own body before any place the story
-        names (山东威海网安部门… then 在广东台风期间…); a place inside quotes (“上海晨报”) only as a last resort."""
+        whose body names no place (网信部门会同…处置); for a case whose body names no place, the place
+        of the round-up's own body before any place the story names (山东威海网安部门… then 在广东台风
+        期间…); a place inside quotes (“上海晨报”) only as a last resort."""
         if self.authorities.is_national(acting):
             return None
         place = self.provinces.find(acting[0]) or self.provinces.find(self.authorities.unit_prefixes(text))

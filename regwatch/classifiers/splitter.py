@@ -344,8 +344,8 @@ class CaseSplitter:
         self.clause_break = re.compile(r"(?<=[；;。])\s*(?=" + self.clause_start.pattern + ")")
         self.inline_item = self._regex(rules, "inline_item")
         self.group_item = self._regex(rules, "group_item")
-        self.dated_story = self._regex(rules, "dated_story")
         self.group_decision = self._regex(rules, "group_decision")
+        self.dated_story = self._regex(rules, "dated_story")
         self.place_opening = self._regex(rules, "place_opening")
         self.unit_kind = self._regex(rules, "unit_kind")
         self.clause_unit = compile_regex(rules, "splitting", "clause_unit",
