@@ -493,22 +493,18 @@ class CaseSplitter:
     def _unit_cuts(self, line: str, body: str) -> list[int]:
         """Where sentences open with another body of the same kind than the sentence before did,
         referring back to nothing (东阿县公安局…。临清市公安局…; not 检察院 then 法院, one case's
-        steps); a line with a lead before the first such sentence needs two of them."""
+        steps); a line with a lead before the first such sentence needs two of them, and so does one
+        sentence of comma clauses each told by a body of its own (甲县网信办…，乙县网信办…，丙区网信办…)."""
         if len(self.unit_kind.findall(line)) < 2:
             return []  # a cut needs a body before it and one after
-        opening = self.clause_unit.match(body)
         breaks = list(self.unit_break.finditer(line))
-        if not breaks:  # one sentence of clauses each told by a body of its own: three are needed
-            breaks = list(self.unit_comma.finditer(line))
-            first = self.clause_unit.search(line, 0, breaks[0].start()) if breaks else None
-            cuts = self._unit_breaks(line, breaks, first.group() if first else None)
-            return cuts if len(cuts) >= 2 else []
-        first = self.clause_unit.search(line, 0, breaks[0].start())  # the body of the first sentence, after any lead
-        cuts = self._unit_breaks(line, breaks, first.group() if first else None)
-        return cuts if len(cuts) >= (1 if opening else 2) else []
-
-    def _unit_breaks(self, line: str, breaks: list[re.Match[str]], current: str | None) -> list[int]:
-        """The breaks after which another body of the kind of the one before opens, referring back to nothing."""
+        needed = 1 if self.clause_unit.match(body) else 2
+        if not breaks:
+            breaks, needed = list(self.unit_comma.finditer(line)), 2
+        if not breaks:
+            return []
+        first = self.clause_unit.search(line, 0, breaks[0].start())  # the body of the first clause, after any lead
+        current = first.group() if first else None
         cuts = []
         for m in breaks:
             unit = self.clause_unit.match(line, m.end()).group()
@@ -516,7 +512,7 @@ class CaseSplitter:
                     and not self.refers_back.search(self.first_sentence(line[m.end():]))):
                 cuts.append(m.end())
             current = unit
-        return cuts
+        return cuts if len(cuts) >= needed else []
 
     def family(self, line: str) -> str | None:
         m = self.any_marker.match(line)
